@@ -12,7 +12,7 @@ const env = {
   CHECKPOINT_DISABLE: '1',
 };
 const prismaBin = path.join(root, 'packages/db/node_modules/.bin/prisma');
-const result = spawnSync(prismaBin, ['generate', '--config', path.join(root, 'prisma.config.ts')], {
+const result = spawnSync(prismaBin, ['generate', '--config', path.join(root, 'packages/db/prisma.config.ts')], {
   cwd: root,
   env,
   stdio: 'inherit',

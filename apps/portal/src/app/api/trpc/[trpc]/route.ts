@@ -1,0 +1,17 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { appRouter } from '@/server/root';
+import { createContext } from '@/server/context';
+import { getServices } from '@/server/services';
+
+export const dynamic = 'force-dynamic';
+
+function handler(req: Request) {
+  return fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req,
+    router: appRouter,
+    createContext: () => createContext({ services: getServices(), headers: req.headers }),
+  });
+}
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,37 @@
+import { createTenantGate, type TenantGate } from '@conflux/db';
+import { createSystemClient, type SystemClient } from '@conflux/db/system';
+import { createAuth, type Auth } from './auth.ts';
+import { parsePortalConfig, type PortalConfig } from './config.ts';
+
+/** Everything a request needs, created once per process. */
+export interface Services {
+  config: PortalConfig;
+  gate: TenantGate;
+  system: SystemClient;
+  auth: Auth;
+  close(): Promise<void>;
+}
+
+export function createServices(config: PortalConfig): Services {
+  const gate = createTenantGate(config.appDatabaseUrl);
+  const system = createSystemClient(config.systemDatabaseUrl);
+  const auth = createAuth({ config, system: system.db });
+  return {
+    config,
+    gate,
+    system,
+    auth,
+    async close() {
+      await gate.close();
+      await system.close();
+    },
+  };
+}
+
+// One set per process; kept on globalThis so that development reloads do not open new pools each time.
+const holder = globalThis as unknown as { __confluxServices?: Services };
+
+export function getServices(): Services {
+  holder.__confluxServices ??= createServices(parsePortalConfig(process.env));
+  return holder.__confluxServices;
+}

@@ -1,0 +1,41 @@
+/** How an error surfaces at the edges (tRPC, HTTP): every AppError code belongs to one kind. */
+export type ErrorKind = 'not_found' | 'forbidden' | 'conflict' | 'invalid' | 'precondition' | 'unauthenticated';
+
+const codes = {
+  TENANT_NOT_FOUND: 'not_found',
+  MEMBER_NOT_FOUND: 'not_found',
+  INVITATION_NOT_FOUND: 'not_found',
+  SESSION_NOT_FOUND: 'not_found',
+  NOT_A_MEMBER: 'forbidden',
+  ROLE_FORBIDDEN: 'forbidden',
+  LAST_OWNER: 'conflict',
+  ALREADY_MEMBER: 'conflict',
+  ALREADY_INVITED: 'conflict',
+  INVITATION_USED: 'conflict',
+  INVITATION_REVOKED: 'conflict',
+  INVITATION_EXPIRED: 'precondition',
+  INVITATION_EMAIL_MISMATCH: 'forbidden',
+  EMAIL_NOT_VERIFIED: 'precondition',
+  NO_TENANT: 'precondition',
+  CANNOT_TARGET_SELF: 'invalid',
+  INVALID_INPUT: 'invalid',
+} as const satisfies Record<string, ErrorKind>;
+
+/** A known failure code. */
+export type AppErrorCode = keyof typeof codes;
+
+/** The one error type of core: a code, a message a person can act on, and the cause kept. */
+export class AppError extends Error {
+  readonly code: AppErrorCode;
+  readonly kind: ErrorKind;
+  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AppError';
+    this.code = code;
+    this.kind = codes[code];
+  }
+}
+
+export function isAppError(error: unknown): error is AppError {
+  return error instanceof AppError;
+}
