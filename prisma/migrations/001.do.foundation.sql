@@ -164,3 +164,15 @@ GRANT SELECT ON "user" TO conflux_app;
 GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO conflux_system;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO conflux_system;
 ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO conflux_system;
+
+-- The job queue's tables (schema graphile_worker) are row-secured and not granted to the app role: it may
+-- only add jobs, through this function, inside its own transaction (so a job exists iff the work committed).
+CREATE FUNCTION app_enqueue(task text, payload json, run_at timestamptz, max_attempts int, job_key text, priority int)
+  RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+BEGIN
+  PERFORM graphile_worker.add_job(task, payload, run_at => run_at, max_attempts => max_attempts,
+                                  job_key => job_key, priority => priority);
+END
+$$;
+REVOKE ALL ON FUNCTION app_enqueue(text, json, timestamptz, int, text, int) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION app_enqueue(text, json, timestamptz, int, text, int) TO conflux_app, conflux_system;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import Postgrator from 'postgrator';
-import { runMigrations as runQueueMigrations } from 'graphile-worker';
+import { Logger, runMigrations as runQueueMigrations } from 'graphile-worker';
 
 /** Folder of the SQL migrations (`NNN.do.name.sql`). */
 export const migrationsDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../prisma/migrations');
@@ -40,10 +40,11 @@ export async function migrate(ownerUrl: string, options: { rolePassword?: string
     const applied = await postgrator.migrate();
     await runQueueMigrations({ connectionString: ownerUrl, logger: quietLogger });
     await client.query(`
-      GRANT USAGE ON SCHEMA graphile_worker TO conflux_app, conflux_system;
-      GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO conflux_app, conflux_system;
-      GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO conflux_app, conflux_system;
-      GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO conflux_app, conflux_system;
+      -- The worker runs as conflux_system; the app role only enqueues, through app_enqueue().
+      GRANT USAGE ON SCHEMA graphile_worker TO conflux_system;
+      GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA graphile_worker TO conflux_system;
+      GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA graphile_worker TO conflux_system;
+      GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA graphile_worker TO conflux_system;
       REVOKE ALL ON public.schema_migrations FROM conflux_app;
     `);
     if (options.rolePassword) {
@@ -59,7 +60,6 @@ export async function migrate(ownerUrl: string, options: { rolePassword?: string
 }
 
 // graphile-worker's logger factory, silenced: migrations print nothing worth reading.
-import { Logger } from 'graphile-worker';
 const quietLogger = new Logger(() => () => undefined);
 
 /** Creates `name` as a copy of `template` (fast: a file-level copy), dropping an older one of that name. */

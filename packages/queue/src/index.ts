@@ -32,8 +32,8 @@ export type SqlExecutor =
   | { $executeRawUnsafe(query: string, ...values: unknown[]): Promise<number> }
   | { query(text: string, values?: unknown[]): Promise<unknown> };
 
-const ADD_JOB = `SELECT graphile_worker.add_job($1::text, $2::json, run_at => $3::timestamptz,
-  max_attempts => $4::int, job_key => $5::text, priority => $6::int)`;
+// app_enqueue (SECURITY DEFINER, see the migrations) is the app role's only door into the queue.
+const ADD_JOB = `SELECT app_enqueue($1::text, $2::json, $3::timestamptz, $4::int, $5::text, $6::int)`;
 
 /** Validates the payload against its task's schema and adds the job in the caller's transaction. */
 export async function enqueue<T extends TaskName>(

@@ -1,0 +1,26 @@
+import pino from 'pino';
+import { parseWorkerConfig } from './env.ts';
+import { startWorker } from './worker.ts';
+
+const config = (() => {
+  try {
+    return parseWorkerConfig(process.env);
+  } catch (error) {
+    console.error((error as Error).message);
+    process.exit(1);
+  }
+})();
+const log = pino({ level: config.logLevel, base: undefined });
+const worker = await startWorker(config, log);
+log.info({ concurrency: config.concurrency }, 'worker ready');
+
+let stopping = false;
+async function shutdown(signal: string) {
+  if (stopping) return;
+  stopping = true;
+  log.info(`${signal}: finishing running jobs`);
+  await worker.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));
