@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --import tsx
+#!/usr/bin/env tsx
 /**
  * The `conflux` command. `start` runs the whole platform in this terminal (embedded defaults for whatever
  * is not configured); `migrate` applies the database migrations and exits.

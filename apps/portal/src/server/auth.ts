@@ -17,7 +17,7 @@ import { nextCookies } from 'better-auth/next-js';
 import { z } from 'zod';
 import type { SystemDb } from '@conflux/db/system';
 import { enqueue } from '@conflux/queue';
-import { passwordResetMail, verificationMail } from '@conflux/core';
+import { existingAccountMail, passwordResetMail, verificationMail } from '@conflux/core';
 import { createTenant } from '@conflux/core/identity';
 import type { PortalConfig } from './config.ts';
 
@@ -47,6 +47,11 @@ export function createAuth(params: { config: PortalConfig; system: SystemDb }) {
       maxPasswordLength: 128,
       resetPasswordTokenExpiresIn: 60 * 60,
       revokeSessionsOnPasswordReset: true,
+      // Sign-up answers the same whether or not the address has an account; its owner learns by mail.
+      onExistingUserSignUp: async ({ user }) => {
+        const signInUrl = `${config.publicUrl}/sign-in`;
+        await enqueue(system, 'send-email', { to: user.email, ...existingAccountMail({ name: user.name, signInUrl }) });
+      },
       sendResetPassword: async ({ user, url }) => {
         await enqueue(system, 'send-email', { to: user.email, ...passwordResetMail({ name: user.name, url }) });
       },

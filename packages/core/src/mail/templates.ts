@@ -63,3 +63,22 @@ export function invitationMail(params: { inviterName: string; tenantName: string
     }),
   };
 }
+
+/** Sent when someone signs up with an address that already has an account: the page cannot say so without telling strangers who has an account. */
+export function existingAccountMail(params: { name: string; signInUrl: string }): RenderedMail {
+  const lines = [
+    `Hi ${params.name},`,
+    'Someone — probably you — tried to create a Conflux account with this email address, but you already have one.',
+    'Sign in instead; if you forgot your password, use “Forgot password?” on the sign-in page.',
+  ];
+  return {
+    subject: 'You already have a Conflux account',
+    text: `${lines.join('\n\n')}\n\nSign in: ${params.signInUrl}\n\nIf it was not you, ignore this email: nothing has changed.`,
+    html: layout({
+      heading: 'You already have an account',
+      lines,
+      action: { label: 'Sign in', url: params.signInUrl },
+      footer: 'If it was not you, ignore this email: nothing has changed.',
+    }),
+  };
+}

@@ -31,7 +31,11 @@ export function Dialog({ open, onClose, title, description, children, footer, bu
   useEffect(() => {
     const dialog = ref.current;
     if (!dialog) return;
-    if (open && !dialog.open) dialog.showModal();
+    if (open && !dialog.open) {
+      dialog.showModal();
+      // React's autoFocus runs before the dialog opens; this is the dependable equivalent.
+      dialog.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!open && dialog.open) dialog.close();
   }, [open]);
 
@@ -111,7 +115,7 @@ export function ConfirmDialog({ open, onClose, onConfirm, title, description, co
       role="alertdialog"
       footer={
         <>
-          <Button variant="secondary" onClick={onClose} disabled={pending} autoFocus>
+          <Button variant="secondary" onClick={onClose} disabled={pending} data-autofocus>
             Cancel
           </Button>
           <Button variant={tone === 'danger' ? 'danger' : 'primary'} onClick={onConfirm} loading={pending}>
