@@ -2,7 +2,7 @@
 // or a role that gains ownership or BYPASSRLS, fails the build rather than leaking data.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 
 let db: TestDatabase;
 let owner: pg.Client;

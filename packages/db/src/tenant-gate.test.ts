@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { createTenantGate, type TenantGate } from '@conflux/db';
-import { createTestDatabase, type TestDatabase } from '../support/database.ts';
+import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
 
 let db: TestDatabase;
 let gate: TenantGate;
