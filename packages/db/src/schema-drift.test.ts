@@ -36,6 +36,8 @@ function expectedType(field: { type: string; kind: string; nativeType?: readonly
       return 'integer';
     case 'BigInt':
       return 'bigint';
+    case 'Bytes':
+      return 'bytea';
     case 'Json':
       return 'jsonb';
     case 'DateTime':

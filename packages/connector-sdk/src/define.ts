@@ -1,0 +1,180 @@
+import { z } from 'zod';
+import type { AuthDefinition, AuthValue } from './auth.ts';
+
+/** A minimal structured logger handed to connector code; lines end up in the run view, secrets redacted. */
+export interface ConnectorLogger {
+  debug(message: string, data?: Record<string, unknown>): void;
+  info(message: string, data?: Record<string, unknown>): void;
+  warn(message: string, data?: Record<string, unknown>): void;
+  error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** A small key-value store scoped to one connection (cursors, cached ids, webhook subscription state). */
+export interface KeyValueStore {
+  get<T = unknown>(key: string): Promise<T | undefined>;
+  put(key: string, value: unknown, options?: { ttlSeconds?: number }): Promise<void>;
+  delete(key: string): Promise<void>;
+}
+
+/** What an action's `run` receives from the platform. */
+export interface ActionContext<P> {
+  props: P;
+  /** Decrypted credentials of the step's connection, or null when the connector needs none. */
+  auth: AuthValue | null;
+  /** The guarded fetch: SSRF checks at connect time, timeouts, size caps, the connector's allowed hosts. */
+  fetch: typeof fetch;
+  store: KeyValueStore;
+  log: ConnectorLogger;
+  /** `runId:stepKey` — the same across retries and replays of this step; pass it to the vendor. */
+  idempotencyKey: string;
+  signal: AbortSignal;
+  run: { id: string; stepKey: string; attempt: number; flowId: string };
+}
+
+/** An action: typed props in, JSON out. */
+export interface ActionDefinition<P extends z.ZodObject = z.ZodObject> {
+  name: string;
+  description: string;
+  props: P;
+  /** Example output, shown in the mapping editor before any real run exists. */
+  sample: unknown;
+  run(ctx: ActionContext<z.output<P>>): Promise<unknown>;
+}
+
+/** An inbound HTTP request as the gateway hands it to trigger code. */
+export interface InboundRequest {
+  method: string;
+  /** Lower-cased header names. */
+  headers: Record<string, string>;
+  query: Record<string, string>;
+  rawBody: Buffer;
+  /** The body parsed per its content type (JSON object, form fields), or undefined. */
+  body: unknown;
+}
+
+/** One event extracted from an inbound request. */
+export interface InboundEvent {
+  /** The provider's event id, used to store each event once. */
+  id?: string;
+  type?: string;
+  /** For app webhooks: which tenant's connection this event belongs to (e.g. a Stripe account id). */
+  routingKey?: string;
+  payload: unknown;
+}
+
+/** What trigger lifecycle hooks (subscribe/unsubscribe) receive. */
+export interface TriggerContext<P> {
+  props: P;
+  auth: AuthValue | null;
+  fetch: typeof fetch;
+  store: KeyValueStore;
+  log: ConnectorLogger;
+  /** The public URL events must be sent to (webhook triggers). */
+  webhookUrl: string;
+}
+
+/** Events pushed to a tenant endpoint (`POST /hooks/:key`). */
+export interface WebhookTriggerDefinition<P extends z.ZodObject = z.ZodObject> {
+  type: 'webhook';
+  name: string;
+  description: string;
+  props: P;
+  sample: unknown;
+  /** Turns a verified request into events; the default takes the JSON body and an `x-event-id`/`idempotency-key` header. */
+  parse?(request: InboundRequest): InboundEvent[];
+  /** Registers the endpoint with the provider when the flow is enabled; returns state kept for unsubscribe. */
+  subscribe?(ctx: TriggerContext<z.output<P>>): Promise<Record<string, unknown>>;
+  unsubscribe?(ctx: TriggerContext<z.output<P>>, state: Record<string, unknown>): Promise<void>;
+}
+
+/** Events from one provider-wide endpoint (`POST /apps/:connector`), fanned out to tenants by routing key. */
+export interface AppWebhookTriggerDefinition<P extends z.ZodObject = z.ZodObject> {
+  type: 'app_webhook';
+  name: string;
+  description: string;
+  props: P;
+  sample: unknown;
+  /** Whether an event concerns a flow with these props (e.g. its event types). */
+  matches(props: z.output<P>, event: InboundEvent): boolean;
+}
+
+/** Time-based runs. */
+export interface ScheduleTriggerDefinition<P extends z.ZodObject = z.ZodObject> {
+  type: 'schedule';
+  name: string;
+  description: string;
+  props: P;
+  sample: unknown;
+}
+
+export type TriggerDefinition = WebhookTriggerDefinition | AppWebhookTriggerDefinition | ScheduleTriggerDefinition;
+
+/** The provider-wide side of app webhooks: signature check and event extraction with routing keys. */
+export interface AppWebhookDefinition {
+  /** Throws ConnectorError('permanent') when the signature or timestamp is wrong. */
+  verify(request: InboundRequest, secret: string, now?: number): InboundEvent[];
+  /** How the routing key of a connection is found (e.g. the Stripe account id in its metadata). */
+  routingKeyOf(connection: { metadata: Record<string, unknown> }): string | undefined;
+}
+
+/** A connector: its manifest and its actions and triggers. */
+export interface ConnectorDefinition {
+  id: string;
+  name: string;
+  version: string;
+  description: string;
+  categories: string[];
+  /** An inline SVG or a data: URL, shown in the catalogue. */
+  icon?: string;
+  /** Accepted auth kinds; the first is the default. */
+  auth: AuthDefinition[];
+  /** Hosts the connector's calls may reach (`*` for any public host, as the http connector does). */
+  egress: { hosts: string[] };
+  actions: Record<string, ActionDefinition>;
+  triggers: Record<string, TriggerDefinition>;
+  appWebhook?: AppWebhookDefinition;
+}
+
+const ID = /^[a-z][a-z0-9-]{1,39}$/;
+const KEY = /^[a-z][a-zA-Z0-9_]{0,59}$/;
+const SEMVER = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/;
+
+/** Declares a connector; checks the manifest so that mistakes fail at load time, not in a tenant's run. */
+export function defineConnector<C extends ConnectorDefinition>(definition: C): C {
+  const problems: string[] = [];
+  if (!ID.test(definition.id)) problems.push(`id "${definition.id}" must be lower-case letters, digits and dashes`);
+  if (!SEMVER.test(definition.version)) problems.push(`version "${definition.version}" is not semver`);
+  if (!definition.name.trim()) problems.push('name is empty');
+  if (definition.auth.length === 0) problems.push('auth must list at least one kind (use { kind: "none" })');
+  if (definition.egress.hosts.length === 0 && Object.keys(definition.actions).length > 0) problems.push('egress.hosts is empty');
+  for (const key of [...Object.keys(definition.actions), ...Object.keys(definition.triggers)]) {
+    if (!KEY.test(key)) problems.push(`key "${key}" must be camelCase letters and digits`);
+  }
+  for (const [key, trigger] of Object.entries(definition.triggers)) {
+    if (trigger.type === 'app_webhook' && !definition.appWebhook) problems.push(`trigger "${key}" is an app webhook but the connector has no appWebhook`);
+  }
+  for (const [key, item] of [...Object.entries(definition.actions), ...Object.entries(definition.triggers)]) {
+    if (item.sample === undefined) problems.push(`"${key}" has no sample data`);
+    if (!(item.props instanceof z.ZodObject)) problems.push(`"${key}" props must be a zod object`);
+  }
+  if (problems.length) throw new Error(`Connector ${definition.id}: ${problems.join('; ')}`);
+  return definition;
+}
+
+/** Declares an action with typed props. */
+export function defineAction<P extends z.ZodObject>(definition: ActionDefinition<P>): ActionDefinition {
+  return definition as unknown as ActionDefinition;
+}
+
+/** Declares a trigger with typed props. */
+export function defineTrigger<P extends z.ZodObject>(
+  definition: WebhookTriggerDefinition<P> | AppWebhookTriggerDefinition<P> | ScheduleTriggerDefinition<P>,
+): TriggerDefinition {
+  return definition as unknown as TriggerDefinition;
+}
+
+/** The default webhook parser: one event from a JSON (or form) body, its id from the usual headers. */
+export function defaultWebhookEvents(request: InboundRequest): InboundEvent[] {
+  const id = request.headers['x-event-id'] ?? request.headers['idempotency-key'] ?? request.headers['x-request-id'];
+  return [{ id: id?.slice(0, 200), payload: request.body ?? {} }];
+}
