@@ -1,0 +1,3 @@
+export * from './definition.ts';
+export * from './classify.ts';
+export * from './execute.ts';
