@@ -9,6 +9,8 @@ export const systemClientUsers = [
   'packages/db/src/**',
   'packages/core/src/identity/**',
   'packages/core/src/dev/**',
+  'packages/core/src/ingest/**',
+  'apps/gateway/src/**',
   'packages/cli/src/**',
   'apps/portal/src/server/auth.ts',
   'apps/portal/src/server/context.ts',

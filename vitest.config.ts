@@ -11,7 +11,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'node',
-          include: ['packages/**/*.test.ts', 'apps/**/*.test.ts', 'test/integration/**/*.test.ts'],
+          include: ['packages/**/*.test.ts', 'apps/**/*.test.ts', 'test/integration/**/*.test.ts', 'connectors/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/.next/**'],
           environment: 'node',
           testTimeout: 30_000,
@@ -23,6 +23,7 @@ export default defineConfig({
         test: {
           name: 'e2e',
           include: ['test/e2e/**/*.e2e.ts'],
+          globalSetup: ['./test/support/global-setup.ts', './test/e2e/support/build-portal.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 240_000,

@@ -22,11 +22,14 @@ CREATE TABLE connection (
   metadata      jsonb NOT NULL DEFAULT '{}',
   status        connection_status NOT NULL DEFAULT 'ok',
   status_reason text,
+  -- For app webhooks: the provider's id of this account (e.g. a Stripe account id), to route events.
+  routing_key   text,
   created_at    timestamptz(3) NOT NULL DEFAULT now(),
   updated_at    timestamptz(3) NOT NULL DEFAULT now(),
   UNIQUE (tenant_id, name)
 );
 CREATE INDEX connection_tenant_connector_idx ON connection(tenant_id, connector_id);
+CREATE INDEX connection_routing_idx ON connection(connector_id, routing_key) WHERE routing_key IS NOT NULL;
 
 CREATE TABLE connection_kv (
   tenant_id     uuid NOT NULL REFERENCES tenant(id) ON DELETE CASCADE,

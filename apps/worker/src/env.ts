@@ -8,6 +8,9 @@ export interface WorkerConfig {
   mailFrom: string;
   concurrency: number;
   logLevel: string;
+  masterKeys: string[];
+  /** CIDR ranges outbound calls may reach although private (e.g. 10.0.0.0/8 for an on-premise system). */
+  egressAllow: string[];
 }
 
 const schema = z.object({
@@ -16,7 +19,9 @@ const schema = z.object({
   SMTP_URL: z.url({ error: 'SMTP_URL must be an smtp:// or smtps:// URL' }),
   MAIL_FROM: z.string().min(3).default('Conflux <no-reply@conflux.localhost>'),
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(10),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace']).default('info'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  MASTER_KEYS: z.string().min(40, 'MASTER_KEYS must hold at least one base64 32-byte key (comma-separated, current first)'),
+  EGRESS_ALLOW: z.string().default(''),
 });
 
 export function parseWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
@@ -30,5 +35,7 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     mailFrom: e.MAIL_FROM,
     concurrency: e.WORKER_CONCURRENCY,
     logLevel: e.LOG_LEVEL,
+    masterKeys: e.MASTER_KEYS.split(',').map((k) => k.trim()).filter(Boolean),
+    egressAllow: e.EGRESS_ALLOW.split(',').map((c) => c.trim()).filter(Boolean),
   };
 }

@@ -1,3 +1,7 @@
+import v8 from 'node:v8';
+// Mappings may use regular expressions written by tenants: fall back to V8's linear-time engine on
+// catastrophic backtracking, so one expression cannot block the event loop for seconds.
+v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 import pino from 'pino';
 import { parseWorkerConfig } from './env.ts';
 import { startWorker } from './worker.ts';

@@ -31,6 +31,8 @@ beforeAll(async () => {
     DATABASE_APP_URL: db.appUrl,
     SMTP_URL: catcher.url,
     WORKER_CONCURRENCY: '2',
+    MASTER_KEYS: Buffer.alloc(32, 7).toString('base64'),
+    LOG_LEVEL: 'silent',
   });
   worker = await startWorker(config, pino({ level: 'silent' }));
 });

@@ -1,41 +1,101 @@
 import pg from 'pg';
-import { run, Logger, type Runner, type TaskList } from 'graphile-worker';
+import { run, Logger, type Runner, type Task, type TaskList } from 'graphile-worker';
 import type { Logger as Pino } from 'pino';
 import { createMailer } from '@conflux/mail';
-import type { TaskName } from '@conflux/queue';
+import { parsePayload, type TaskName } from '@conflux/queue';
+import { createTenantGate } from '@conflux/db';
+import { catalogFrom, createKeyring, executeRun, fireScheduleTick, queueNextTick, type ConnectorCatalog } from '@conflux/core';
+import { connectors } from '@conflux/registry';
+import { createEgress } from '@conflux/egress';
+import { evaluateMapping } from '@conflux/mapping';
+import { nextRuns } from '@conflux/connector-schedule';
+import type { ConnectorLogger } from '@conflux/connector-sdk';
 import type { WorkerConfig } from './env.ts';
 import { sendEmailTask } from './tasks/send-email.ts';
+import { startSupervisor } from './supervisor.ts';
 
 /** A running worker: its graphile-worker runner and what it owns. */
 export interface RunningWorker {
   runner: Runner;
+  workerIds(): string[];
   stop(): Promise<void>;
 }
 
-/** Starts the job runner as the system role (the queue holds no tenant rows; tasks enter the gate themselves). */
-export async function startWorker(config: WorkerConfig, log: Pino): Promise<RunningWorker> {
-  const pool = new pg.Pool({ connectionString: config.systemDatabaseUrl, max: config.concurrency + 2 });
+/** Options for tests: a different connector catalogue. */
+export interface WorkerOverrides {
+  catalog?: ConnectorCatalog;
+  supervisorIntervalMs?: number;
+  staleAfterMs?: number;
+}
+
+const nextRun = (cron: string, timezone: string, after: Date) => nextRuns(cron, timezone, after, 1)[0] ?? null;
+
+/**
+ * Starts the job runner. The queue pool connects as the system role (jobs hold no tenant rows); every
+ * task that touches tenant data enters the tenant gate with the tenant its job names, through the app role.
+ */
+export async function startWorker(config: WorkerConfig, log: Pino, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
+  const pool = new pg.Pool({ connectionString: config.systemDatabaseUrl, max: config.concurrency + 4 });
+  pool.on('error', (error) => log.error({ err: error }, 'idle database connection failed'));
+  const gate = createTenantGate(config.appDatabaseUrl, { max: config.concurrency + 4 });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
+  const egress = createEgress({ allow: config.egressAllow });
+  const catalog = overrides.catalog ?? catalogFrom(connectors);
+  const keyring = createKeyring(config.masterKeys);
+  const connectorLog: ConnectorLogger = {
+    debug: (m, d) => log.debug(d ?? {}, m),
+    info: (m, d) => log.info(d ?? {}, m),
+    warn: (m, d) => log.warn(d ?? {}, m),
+    error: (m, d) => log.error(d ?? {}, m),
+  };
+
+  const runFlow: Task = async (payload) => {
+    const job = parsePayload('run-flow', payload);
+    await executeRun(job, {
+      gate,
+      catalog,
+      keyring,
+      log: connectorLog,
+      evaluate: (expression, input) => evaluateMapping(expression, input as never),
+      // Set last, so connector code cannot widen its own allowed hosts or escape its rate budget.
+      fetchFor: ({ hosts, connectionKey }) =>
+        ((input: string | URL | Request, init?: RequestInit) =>
+          egress.fetch(input, { ...init, connectionKey, allowedHosts: hosts })) as typeof fetch,
+    });
+  };
+  const schedulePlan: Task = async (payload) => {
+    const job = parsePayload('schedule-plan', payload);
+    await gate.withTenant(job.tenantId, (db) => queueNextTick(db, { ...job, after: new Date() }, { nextRun }));
+  };
+  const scheduleTick: Task = async (payload) => {
+    const job = parsePayload('schedule-tick', payload);
+    await gate.withTenant(job.tenantId, (db) => fireScheduleTick(db, { tenantId: job.tenantId, flowId: job.flowId, at: new Date(job.at) }, { nextRun }));
+  };
+
   const taskList: Record<TaskName, TaskList[string]> = {
     'send-email': sendEmailTask(mailer),
+    'run-flow': runFlow,
+    'schedule-plan': schedulePlan,
+    'schedule-tick': scheduleTick,
   };
   const logger = new Logger((scope) => (level, message, meta) => {
     const fn = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' ? 'debug' : 'info';
     log[fn]({ ...scope, ...meta }, message);
   });
-  const runner = await run({
-    pgPool: pool,
-    taskList,
-    concurrency: config.concurrency,
-    noHandleSignals: true,
-    pollInterval: 1000,
-    logger,
-  });
+  const runner = await run({ pgPool: pool, taskList, concurrency: config.concurrency, noHandleSignals: true, pollInterval: 1000, logger });
+  const ids = new Set<string>();
+  runner.events.on('worker:create', ({ worker }) => void ids.add(worker.workerId));
+  runner.events.on('worker:release', ({ worker }) => void ids.delete(worker.workerId));
+  const supervisor = startSupervisor({ pool, workerIds: () => [...ids], log, intervalMs: overrides.supervisorIntervalMs, staleAfterMs: overrides.staleAfterMs });
   return {
     runner,
+    workerIds: () => [...ids],
     async stop() {
       await runner.stop();
+      await supervisor.stop();
       await mailer.close();
+      await egress.close();
+      await gate.close();
       await pool.end();
     },
   };

@@ -28,6 +28,7 @@ export interface AppSpec {
 export function defaultApps(params: { repoRoot: string; mode: 'development' | 'production'; port: number }): AppSpec[] {
   const portalDir = path.join(params.repoRoot, 'apps/portal');
   const workerDir = path.join(params.repoRoot, 'apps/worker');
+  const gatewayDir = path.join(params.repoRoot, 'apps/gateway');
   const next = path.join(portalDir, 'node_modules/.bin/next');
   const tsx = path.join(params.repoRoot, 'node_modules/.bin/tsx');
   const notInstalled = 'run `pnpm install` first';
@@ -61,7 +62,15 @@ export function defaultApps(params: { repoRoot: string; mode: 'development' | 'p
       { path: tsx, missing: `tsx is not installed: ${notInstalled}` },
     ],
   };
-  return [portal, worker];
+  const gateway: AppSpec = {
+    name: 'gateway',
+    color: 'green',
+    command: tsx,
+    args: ['src/main.ts'],
+    cwd: gatewayDir,
+    requires: [{ path: path.join(gatewayDir, 'src/main.ts'), missing: 'apps/gateway/src/main.ts is missing from this checkout' }],
+  };
+  return [portal, worker, gateway];
 }
 
 /** Throws a LaunchError listing every missing requirement of `apps`. */

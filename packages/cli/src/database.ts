@@ -2,6 +2,7 @@
  * Gets Conflux a migrated database: the configured DATABASE_URL, or an embedded server with a `conflux`
  * database. Shared by `conflux start` and `conflux migrate`.
  */
+import path from 'node:path';
 import { migrate, ensureDatabase, withDatabase, type MigrateResult } from '@conflux/db/admin';
 import { resolveDatabaseUrls, type DatabaseUrls } from '@conflux/db';
 import type { LauncherEnv } from './env.ts';
@@ -102,7 +103,8 @@ export async function prepareDatabase(params: {
 
 /** One line saying what `migrate` did. */
 export function describeMigration(result: MigrateResult): string {
-  return result.applied.length
-    ? `Applied ${result.applied.length} migration(s): ${result.applied.join(', ')} (schema version ${result.version})`
+  const names = result.applied.map((file) => path.basename(file));
+  return names.length
+    ? `Applied ${names.length} migration(s): ${names.join(', ')} (schema version ${result.version})`
     : `Database schema is up to date (version ${result.version})`;
 }

@@ -46,9 +46,9 @@ describe('dev mailbox storage', () => {
   });
 
   it('keeps a message the database could not take: the sender gets 451 and the retry is stored once', async () => {
-    // A client whose role password is wrong stands for a database that is briefly unavailable.
+    // A client pointed at a port nobody listens on stands for a database that is briefly unavailable.
     const wrong = new URL(db.systemUrl);
-    wrong.password = 'not-the-password';
+    wrong.port = String(await freePort());
     const broken = createSystemClient(wrong.toString(), { max: 1 });
     let store = storeDevMail(broken.db);
     const catcher = await startMailCatcher({ port: await freePort(), onMail: (mail) => store(mail) });

@@ -31,6 +31,9 @@ describe('parseEnv', () => {
       logLevel: 'info',
       embeddedPgPort: 54329,
       mode: 'development',
+      masterKeys: undefined,
+      gatewayPort: 3001,
+      gatewayUrl: undefined,
     });
   });
 

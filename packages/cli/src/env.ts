@@ -27,6 +27,11 @@ export interface LauncherEnv {
   embeddedPgPort: number;
   /** `production` runs the built portal (`next start`), `development` runs `next dev`. */
   mode: 'development' | 'production';
+  /** Master keys (base64, current first); unset → the local one in secrets.json. */
+  masterKeys: string | undefined;
+  gatewayPort: number;
+  /** The gateway's public URL, shown in webhook URLs; unset → http://localhost:<gateway port>. */
+  gatewayUrl: string | undefined;
 }
 
 /** A bad environment variable; the message is one line naming it. */
@@ -49,10 +54,13 @@ export const LAUNCHER_VARIABLES = [
   'LOG_LEVEL',
   'EMBEDDED_PG_PORT',
   'CONFLUX_MODE',
+  'MASTER_KEYS',
+  'GATEWAY_PORT',
+  'GATEWAY_URL',
 ] as const;
 
 // Values of these may be echoed in an error; the others can carry passwords.
-const SHOWABLE = new Set(['MAIL_FROM', 'PORT', 'PUBLIC_URL', 'CONFLUX_DATA_DIR', 'LOG_LEVEL', 'EMBEDDED_PG_PORT', 'CONFLUX_MODE']);
+const SHOWABLE = new Set(['MAIL_FROM', 'PORT', 'PUBLIC_URL', 'CONFLUX_DATA_DIR', 'LOG_LEVEL', 'EMBEDDED_PG_PORT', 'CONFLUX_MODE', 'GATEWAY_PORT', 'GATEWAY_URL']);
 
 function urlWithScheme(schemes: string[], example: string) {
   return z.string().refine(
@@ -92,6 +100,12 @@ const schema = z.object({
   LOG_LEVEL: z.enum(LOG_LEVELS, { error: `must be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
   EMBEDDED_PG_PORT: port.default(54329),
   CONFLUX_MODE: z.enum(['development', 'production'], { error: 'must be development or production' }).default('development'),
+  MASTER_KEYS: z
+    .string()
+    .refine((v) => v.split(',').every((k) => Buffer.from(k.trim(), 'base64').length === 32), { error: 'must be base64 32-byte keys, comma-separated, current first (e.g. `openssl rand -base64 32`)' })
+    .optional(),
+  GATEWAY_PORT: port.default(3001),
+  GATEWAY_URL: urlWithScheme(['http:', 'https:'], 'https://hooks.example.com').optional(),
 });
 
 /**
@@ -139,5 +153,8 @@ export function parseEnv(
     logLevel: env.LOG_LEVEL,
     embeddedPgPort: env.EMBEDDED_PG_PORT,
     mode: env.CONFLUX_MODE,
+    masterKeys: env.MASTER_KEYS,
+    gatewayPort: env.GATEWAY_PORT,
+    gatewayUrl: env.GATEWAY_URL?.replace(/\/+$/, ''),
   };
 }

@@ -52,6 +52,12 @@ describe('line prefixer', () => {
     expect(text()).toBe('db     │ a\ndb     │ \ndb     │ b\ndb     │ first\ndb     │ second\n');
   });
 
+  it('drops cursor show/hide codes, and lines that held nothing else', () => {
+    const { prefixer, text } = collect('portal');
+    prefixer.push('\x1b[?25lcompiling\n\x1b[?25h\n');
+    expect(text()).toBe('portal │ compiling\n');
+  });
+
   it('colours only the name column', () => {
     const { prefixer, text } = collect('portal', 'cyan');
     prefixer.push('hello\n');

@@ -15,6 +15,9 @@ export function paint(text: string, color: PrefixColor | null, bold = false): st
   return `\x1b[${bold ? '1;' : ''}${CODES[color]}m${text}\x1b[0m`;
 }
 
+// eslint-disable-next-line no-control-regex -- matching terminal escape codes is the point
+const CURSOR_VISIBILITY = /\x1b\[\?25[hl]/g;
+
 /** Options of a line prefixer. */
 export interface LinePrefixerOptions {
   name: string;
@@ -44,8 +47,13 @@ export function createLinePrefixer(options: LinePrefixerOptions): LinePrefixer {
   let pending = '';
 
   const emit = (lines: string[]) => {
-    if (lines.length === 0) return;
-    options.write(lines.map((l) => `${prefix}${l.replace(/\r$/, '')}\n`).join(''));
+    const kept: string[] = [];
+    for (const line of lines) {
+      // Cursor show/hide codes (Next.js prints one on exit) mean nothing in shared output.
+      const cleaned = line.replace(CURSOR_VISIBILITY, '').replace(/\r$/, '');
+      if (cleaned || !line) kept.push(`${prefix}${cleaned}\n`);
+    }
+    if (kept.length) options.write(kept.join(''));
   };
 
   return {

@@ -3,6 +3,8 @@
  * The `conflux` command. `start` runs the whole platform in this terminal (embedded defaults for whatever
  * is not configured); `migrate` applies the database migrations and exits.
  */
+import { spawn } from 'node:child_process';
+import os from 'node:os';
 import { describeMigration, prepareDatabase } from './database.ts';
 import { EnvError, parseEnv } from './env.ts';
 import { LaunchError } from './launch-error.ts';
@@ -30,6 +32,35 @@ function fail(error: unknown): number {
   return 1;
 }
 
+/** Internal: marks the launcher process that `conflux start` runs in a process group of its own. */
+const IN_OWN_GROUP = '--in-own-process-group';
+
+/**
+ * Runs the launcher in a session of its own and relays signals to it. A Ctrl-C in the terminal goes to the
+ * whole foreground process group, and the embedded PostgreSQL would be in it: it would shut down at once,
+ * under the worker's feet, while the worker is still finishing its jobs. With the launcher (and so the
+ * database) out of that group, only the launcher hears the signal, and it stops the apps first.
+ */
+function superviseStart(): Promise<number> {
+  const child = spawn(process.execPath, [...process.execArgv, process.argv[1] ?? '', 'start', IN_OWN_GROUP], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true,
+  });
+  let lastRelay = 0;
+  const relay = (signal: NodeJS.Signals) => {
+    // One Ctrl-C can arrive twice (from the terminal and from a wrapper such as pnpm or tsx): within half a
+    // second it is the same request, not the "kill now" second press.
+    if (Date.now() - lastRelay < 500) return;
+    lastRelay = Date.now();
+    child.kill(signal);
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, relay);
+  return new Promise((resolve) => {
+    child.once('error', (error) => resolve(fail(error)));
+    child.once('exit', (code, signal) => resolve(code ?? 128 + (signal ? os.constants.signals[signal] : 0)));
+  });
+}
+
 async function start(): Promise<number> {
   const controller = new AbortController();
   let platform: Platform | undefined;
@@ -46,6 +77,12 @@ async function start(): Promise<number> {
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+  // If the supervising process is killed outright, nobody would relay a Ctrl-C any more: stop by ourselves.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent && signals === 0) onSignal('SIGHUP');
+  }, 1000).unref();
 
   try {
     platform = await startPlatform({ signal: controller.signal, readyTimeoutMs: Number.POSITIVE_INFINITY });
@@ -86,13 +123,14 @@ async function migrateCommand(): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'start' && rest.length === 1 && rest[0] === IN_OWN_GROUP) return start();
   if (rest.length) {
     process.stderr.write(`conflux ${command} takes no arguments\n\n${USAGE}\n`);
     return 2;
   }
   switch (command) {
     case 'start':
-      return start();
+      return superviseStart();
     case 'migrate':
       return migrateCommand();
     case undefined:

@@ -204,7 +204,8 @@ describe('startPlatform', () => {
   it('rejects with StartAborted and cleans up when aborted during start-up', async () => {
     const controller = new AbortController();
     const slow = `setTimeout(() => require('node:http').createServer((q, s) => s.end()).listen(Number(process.env.PORT)), 60000);
-      process.on('SIGTERM', () => { console.log('slow portal stopped'); process.exit(0); });`;
+      process.on('SIGTERM', () => { console.log('slow portal stopped'); process.exit(0); });
+      console.log('slow portal waiting');`;
     const lines: string[] = [];
     const promise = startPlatform({
       env: await envFor(),
@@ -213,7 +214,7 @@ describe('startPlatform', () => {
       signal: controller.signal,
       write: (text) => lines.push(...text.split('\n')),
     });
-    await expect.poll(() => lines.some((l) => l.startsWith('Starting portal'))).toBe(true);
+    await expect.poll(() => lines.includes('portal │ slow portal waiting')).toBe(true);
     controller.abort();
     await expect(promise).rejects.toBeInstanceOf(StartAborted);
     expect(lines).toContain('portal │ slow portal stopped');
@@ -228,6 +229,7 @@ describe('default apps', () => {
       expect(production.map((a) => [a.name, a.args])).toEqual([
         ['portal', ['start', '-p', '3000']],
         ['worker', ['src/main.ts']],
+        ['gateway', ['src/main.ts']],
       ]);
       expect(() => checkApps(production)).toThrow(/portal: The portal is not built: run `pnpm build` first/);
       expect(() => checkApps(production)).toThrow(/worker: apps\/worker\/src\/main\.ts is missing/);

@@ -83,7 +83,9 @@ export interface Platform {
   killApps(): void;
 }
 
-const DB_PROBLEM = /\b(ERROR|FATAL|PANIC|WARNING):/;
+// Server-side ERRORs are answers to some client, which reports them itself (a first migration causes a few);
+// FATAL and PANIC are about the server or a connection, e.g. a refused password.
+const DB_PROBLEM = /\b(FATAL|PANIC):/;
 
 /** Resolves once something answers HTTP on 127.0.0.1:port (any status), or when `given up` turns true. */
 async function waitForHttp(port: number, givenUp: () => boolean): Promise<boolean> {
@@ -133,6 +135,14 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     );
   }
 
+  // The gateway's port is less precious than the portal's: take the next free one and say so.
+  let gatewayPort = env.gatewayPort;
+  if (!(await isPortFree(gatewayPort))) {
+    gatewayPort = await findFreePort(gatewayPort + 1);
+    say(`Port ${env.gatewayPort} (GATEWAY_PORT) is busy: the gateway uses ${gatewayPort} instead (set GATEWAY_PORT to choose)`);
+  }
+  const gatewayUrl = env.gatewayUrl ?? `http://localhost:${gatewayPort}`;
+
   let cachedSecrets: LocalSecrets | undefined;
   const secrets = () => {
     if (!cachedSecrets) {
@@ -148,7 +158,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   let system: SystemClient | undefined;
   let catcher: MailCatcher | undefined;
   const children: RunningChild[] = [];
-  let childEnv: Record<string, string> = {};
+  let childEnv: Record<string, string> | undefined;
 
   const shutdown = async () => {
     stopping = true;
@@ -203,6 +213,9 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       DATABASE_APP_URL: database.urls.appUrl,
       DATABASE_SYSTEM_URL: database.urls.systemUrl,
       AUTH_SECRET: env.authSecret ?? secrets().authSecret,
+      MASTER_KEYS: env.masterKeys ?? secrets().masterKey,
+      GATEWAY_PORT: String(gatewayPort),
+      GATEWAY_URL: gatewayUrl,
       SMTP_URL: smtpUrl,
       MAIL_FROM: env.mailFrom,
       PUBLIC_URL: env.publicUrl,
@@ -256,11 +269,14 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     throw error;
   }
 
+  // Both are set once the try block completed.
   const databaseUrls = database.urls;
+  const appEnv = childEnv;
   const mailboxUrl = catcher ? `${env.publicUrl}/dev/mailbox` : undefined;
   say('');
   say(paint(`  Conflux is ready: ${env.publicUrl}`, color ? 'green' : null, true));
   if (mailboxUrl) say(`  Mailbox (dev): ${mailboxUrl}`);
+  say(`  Webhooks:      ${gatewayUrl}/hooks/…`);
   say('');
 
   let exitReason: PlatformExit | undefined;
@@ -287,7 +303,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   return {
     portalUrl: env.publicUrl,
     mailboxUrl,
-    env: childEnv,
+    env: appEnv,
     databaseUrls,
     finished,
     stop: () => stop(),

@@ -18,14 +18,15 @@ describe('local secrets', () => {
   it('are generated once, private to the owner, and reused afterwards', () => {
     const dataDir = tempDataDir();
     const first = loadOrCreateSecrets(dataDir);
-    expect(first.created).toEqual(['postgresPassword', 'rolePassword', 'authSecret']);
+    expect(first.created).toEqual(['postgresPassword', 'rolePassword', 'authSecret', 'masterKey']);
     expect(first.file).toBe(path.join(dataDir, 'secrets.json'));
     expect(fs.statSync(first.file).mode & 0o777).toBe(0o600);
     for (const value of Object.values(first.secrets)) {
       // 32 random bytes in base64url: URL-safe, no padding.
       expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
     }
-    expect(new Set(Object.values(first.secrets)).size).toBe(3);
+    expect(new Set(Object.values(first.secrets)).size).toBe(4);
+    expect(Buffer.from(first.secrets.masterKey, 'base64')).toHaveLength(32);
 
     const second = loadOrCreateSecrets(dataDir);
     expect(second.created).toEqual([]);
@@ -41,7 +42,7 @@ describe('local secrets', () => {
     fs.chmodSync(file, 0o644);
 
     const loaded = loadOrCreateSecrets(dataDir);
-    expect(loaded.created).toEqual(['rolePassword', 'authSecret']);
+    expect(loaded.created).toEqual(['rolePassword', 'authSecret', 'masterKey']);
     expect(loaded.secrets.postgresPassword).toBe('p'.repeat(20));
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
 

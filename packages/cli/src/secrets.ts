@@ -15,14 +15,17 @@ export interface LocalSecrets {
   /** Password the migrator gives the conflux_app and conflux_system roles. */
   rolePassword: string;
   authSecret: string;
+  /** Master key (32 bytes, base64) wrapping the tenants' data keys, which encrypt credentials. */
+  masterKey: string;
 }
 
-const KEYS = ['postgresPassword', 'rolePassword', 'authSecret'] as const;
+const KEYS = ['postgresPassword', 'rolePassword', 'authSecret', 'masterKey'] as const;
 
 const stored = z.object({
   postgresPassword: z.string().min(16).optional(),
   rolePassword: z.string().min(16).optional(),
   authSecret: z.string().min(32).optional(),
+  masterKey: z.string().min(43).optional(),
 });
 
 /** 32 random bytes, base64url: safe inside URLs and config files without escaping. */
@@ -63,6 +66,7 @@ export function loadOrCreateSecrets(dataDir: string): { secrets: LocalSecrets; c
     postgresPassword: existing.postgresPassword ?? generateSecret(),
     rolePassword: existing.rolePassword ?? generateSecret(),
     authSecret: existing.authSecret ?? generateSecret(),
+    masterKey: existing.masterKey ?? generateSecret(),
   };
   if (created.length) {
     fs.mkdirSync(dataDir, { recursive: true });

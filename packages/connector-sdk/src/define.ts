@@ -25,6 +25,8 @@ export interface ActionContext<P> {
   fetch: typeof fetch;
   store: KeyValueStore;
   log: ConnectorLogger;
+  /** The step's connection (its non-secret settings, e.g. an API base URL), or null without one. */
+  connection?: { id: string; metadata: Record<string, unknown> } | null;
   /** `runId:stepKey` — the same across retries and replays of this step; pass it to the vendor. */
   idempotencyKey: string;
   signal: AbortSignal;
@@ -81,7 +83,7 @@ export interface WebhookTriggerDefinition<P extends z.ZodObject = z.ZodObject> {
   props: P;
   sample: unknown;
   /** Turns a verified request into events; the default takes the JSON body and an `x-event-id`/`idempotency-key` header. */
-  parse?(request: InboundRequest): InboundEvent[];
+  parse?(request: InboundRequest, props: z.output<P>): InboundEvent[];
   /** Registers the endpoint with the provider when the flow is enabled; returns state kept for unsubscribe. */
   subscribe?(ctx: TriggerContext<z.output<P>>): Promise<Record<string, unknown>>;
   unsubscribe?(ctx: TriggerContext<z.output<P>>, state: Record<string, unknown>): Promise<void>;

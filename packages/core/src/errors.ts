@@ -19,6 +19,19 @@ const codes = {
   NO_TENANT: 'precondition',
   CANNOT_TARGET_SELF: 'invalid',
   INVALID_INPUT: 'invalid',
+  CONNECTOR_NOT_FOUND: 'not_found',
+  CONNECTION_NOT_FOUND: 'not_found',
+  INVALID_CREDENTIALS: 'invalid',
+  CONNECTION_IN_USE: 'conflict',
+  NAME_TAKEN: 'conflict',
+  FLOW_NOT_FOUND: 'not_found',
+  FLOW_INVALID: 'invalid',
+  FLOW_NOT_PUBLISHED: 'precondition',
+  FLOW_DISABLED: 'precondition',
+  VERSION_NOT_FOUND: 'not_found',
+  RUN_NOT_FOUND: 'not_found',
+  RUN_NOT_REPLAYABLE: 'conflict',
+  PAYLOAD_TOO_LARGE: 'invalid',
 } as const satisfies Record<string, ErrorKind>;
 
 /** A known failure code. */
@@ -28,8 +41,11 @@ export type AppErrorCode = keyof typeof codes;
 export class AppError extends Error {
   readonly code: AppErrorCode;
   readonly kind: ErrorKind;
-  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown }) {
+  /** Field-level problems (e.g. a flow definition's invalid expressions, by path). */
+  readonly issues: { path: string; message: string }[] | undefined;
+  constructor(code: AppErrorCode, message: string, options?: { cause?: unknown; issues?: { path: string; message: string }[] }) {
     super(message, options);
+    this.issues = options?.issues;
     this.name = 'AppError';
     this.code = code;
     this.kind = codes[code];

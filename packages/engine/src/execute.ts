@@ -24,6 +24,8 @@ export interface ExecuteDeps {
   evaluate: Evaluate;
   /** Everything of an action's context but its props: decrypted auth, guarded fetch, store, logger. */
   actionContext(step: Extract<Step, { kind: 'action' }>, connector: ConnectorDefinition): Promise<Omit<ActionContext<unknown>, 'props' | 'idempotencyKey' | 'run' | 'signal'>>;
+  /** Largest step output kept (serialized JSON); larger outputs fail the step permanently. */
+  maxOutputBytes?: number;
 }
 
 /** Parameters of one execution attempt of a run. */
@@ -109,6 +111,11 @@ export async function executeFlow(params: ExecuteParams): Promise<ExecuteResult>
       let result: { input: unknown; output: unknown; filtered?: boolean; next?: Step[] };
       try {
         result = await (handlers[step.kind] as (s: Step) => Promise<typeof result>)(step);
+        const limit = params.deps.maxOutputBytes;
+        if (limit) {
+          const size = Buffer.byteLength(JSON.stringify(result.output ?? null));
+          if (size > limit) throw new StepError('OUTPUT_TOO_LARGE', `The step's output is ${(size / 1e6).toFixed(1)} MB; at most ${(limit / 1e6).toFixed(1)} MB can be kept`);
+        }
       } catch (error) {
         const classified = classifyError(error);
         await params.hooks.onStepFailure({ key: step.key, kind: step.kind, input: null, error: classified, durationMs: Math.round(performance.now() - started) });

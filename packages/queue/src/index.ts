@@ -8,6 +8,12 @@ export const taskPayloads = {
     text: z.string().max(100_000),
     html: z.string().max(300_000).optional(),
   }),
+  /** Execute (or resume) one run. The tenant is checked again against the run row inside the gate. */
+  'run-flow': z.object({ tenantId: z.uuid(), runId: z.uuid() }),
+  /** Work out a scheduled flow's next tick and queue it (after publish or enable). */
+  'schedule-plan': z.object({ tenantId: z.uuid(), flowId: z.uuid() }),
+  /** Fire a scheduled flow at `at` and queue its next tick. */
+  'schedule-tick': z.object({ tenantId: z.uuid(), flowId: z.uuid(), at: z.iso.datetime() }),
 } as const;
 
 /** A task the worker knows. */
@@ -59,5 +65,5 @@ export async function enqueue<T extends TaskName>(
 export function parsePayload<T extends TaskName>(task: T, payload: unknown): z.output<(typeof taskPayloads)[T]> {
   const result = taskPayloads[task].safeParse(payload);
   if (!result.success) throw new Error(`Invalid payload for task ${task}: ${z.prettifyError(result.error)}`);
-  return result.data;
+  return result.data as z.output<(typeof taskPayloads)[T]>;
 }

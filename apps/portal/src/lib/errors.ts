@@ -42,7 +42,7 @@ export function authErrorMessage(error: AuthError): string {
     case 'PASSWORD_TOO_LONG':
       return 'Passwords can be at most 128 characters.';
     case 'INVALID_TOKEN':
-      return 'This link is no longer valid. Request a new one.';
+      return 'This link is no longer valid: links work once and expire after a while.';
     case 'USER_ALREADY_EXISTS':
     case 'USER_ALREADY_EXISTS_USE_ANOTHER_EMAIL':
       return 'An account with this email already exists. Sign in instead.';

@@ -16,7 +16,8 @@ export function timeAgo(date: Date, now: number = Date.now()): string {
     ['year', 31557600],
   ];
   let chosen: [Intl.RelativeTimeFormatUnit, number] = units[0]!;
-  for (const unit of units) if (abs >= unit[1] * 0.9) chosen = unit;
+  // Days up to two weeks read better than "next week" for deadlines.
+  for (const unit of units) if (abs >= unit[1] * (unit[0] === 'week' ? 2 : 0.9)) chosen = unit;
   return relative.format(Math.round(seconds / chosen[1]), chosen[0]);
 }
 
@@ -33,13 +34,6 @@ export function formatDateTime(date: Date): string {
 /** "in 6 days" / "expired 2 days ago" style, for deadlines. */
 export function formatExpiry(date: Date, now: number = Date.now()): string {
   return date.getTime() <= now ? `expired ${timeAgo(date, now)}` : `expires ${timeAgo(date, now)}`;
-}
-
-const roleNames = { owner: 'Owner', admin: 'Admin', member: 'Member' } as const;
-
-/** The display name of a role. */
-export function roleLabel(role: 'owner' | 'admin' | 'member'): string {
-  return roleNames[role];
 }
 
 /** "Chrome on macOS" from a user-agent string; good enough to recognise your own devices. */
@@ -71,13 +65,42 @@ export function describeUserAgent(userAgent: string | null | undefined): string 
   return 'Unknown device';
 }
 
+/** An IP address for people: IPv6 shortened, the local machine named as such. */
+export function formatIp(ip: string | null | undefined): string | null {
+  if (!ip) return null;
+  const v4mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip);
+  const value = v4mapped ? v4mapped[1]! : ip;
+  if (!value.includes(':')) return value.startsWith('127.') ? 'This computer (localhost)' : value;
+  // Expand "::", drop leading zeros, then collapse the longest run of zero groups (two or more) to "::".
+  const [head = '', tail] = value.toLowerCase().split('::');
+  const left = head ? head.split(':') : [];
+  const right = tail ? tail.split(':') : [];
+  const groups = [...left, ...Array<string>(tail === undefined ? 0 : Math.max(0, 8 - left.length - right.length)).fill('0'), ...right].map((g) => g.replace(/^0+(?=.)/, ''));
+  let best = { start: -1, length: 0 };
+  for (let i = 0; i < groups.length; ) {
+    if (groups[i] !== '0') {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < groups.length && groups[j] === '0') j++;
+    if (j - i > best.length) best = { start: i, length: j - i };
+    i = j;
+  }
+  const compact =
+    best.length >= 2 ? `${groups.slice(0, best.start).join(':')}::${groups.slice(best.start + best.length).join(':')}` : groups.join(':');
+  if (compact === '::') return null;
+  if (compact === '::1') return 'This computer (localhost)';
+  return compact;
+}
+
 /**
  * A same-site path to go to after signing in, or the fallback. Refuses absolute and protocol-relative URLs,
  * so `?next=` cannot send anyone to another site.
  */
 export function safeNext(next: string | null | undefined, fallback = '/'): string {
   if (!next || !next.startsWith('/') || next.startsWith('//') || next.includes('\\')) return fallback;
-  if (/[\u0000-\u001f]/.test(next)) return fallback;
+  if ([...next].some((ch) => ch.charCodeAt(0) < 0x20)) return fallback;
   try {
     const url = new URL(next, 'http://placeholder.invalid');
     if (url.origin !== 'http://placeholder.invalid') return fallback;

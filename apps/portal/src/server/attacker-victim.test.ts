@@ -10,6 +10,7 @@ import pg from 'pg';
 import { TRPCError } from '@trpc/server';
 import { z } from 'zod';
 import { createTestDatabase, type TestDatabase } from '../../../../test/support/database.ts';
+import { recordEvent } from '@conflux/core';
 import { appRouter, createCaller } from './root.ts';
 import type { Services } from './services.ts';
 import { signUpAndSignIn, testServices, type SignedInUser } from './testing.ts';
@@ -18,7 +19,17 @@ let db: TestDatabase;
 let services: Services;
 let owner: pg.Client;
 let attacker: SignedInUser;
-let victim: { tenantId: string; userIds: string[]; membershipIds: string[]; invitationId: string; sessionId: string; strings: string[] };
+let victim: {
+  tenantId: string;
+  userIds: string[];
+  membershipIds: string[];
+  invitationId: string;
+  sessionId: string;
+  connectionId: string;
+  flowId: string;
+  runId: string;
+  strings: string[];
+};
 
 /** Values for input fields by name. An input field the sweep does not know fails the test: map it here. */
 function valueFor(key: string): unknown {
@@ -33,6 +44,48 @@ function valueFor(key: string): unknown {
       return victim.sessionId;
     case 'userId':
       return victim.userIds[0];
+    case 'connectionId':
+      return victim.connectionId;
+    case 'flowId':
+      return victim.flowId;
+    case 'runId':
+      return victim.runId;
+    case 'connections':
+      return { connection1: victim.connectionId };
+    case 'document':
+      return { format: 'conflux.flow/v1', name: 'Stolen', description: '', definition: { trigger: { connector: 'webhook', trigger: 'catchHook', props: {} }, steps: [] }, connections: [{ ref: 'connection1', connectorId: 'http', name: 'x' }], stepConnections: {} };
+    case 'definition':
+      return { trigger: { connector: 'webhook', trigger: 'catchHook', props: {} }, steps: [{ kind: 'action', key: 'call', connector: 'http', action: 'request', connectionId: victim.connectionId, props: { method: 'GET', url: 'https://example.com' } }] };
+    case 'connectorId':
+      return 'http';
+    case 'authKind':
+      return 'none';
+    case 'credentials':
+    case 'metadata':
+      return {};
+    case 'description':
+    case 'search':
+    case 'businessKey':
+      return 'x';
+    case 'enabled':
+      return true;
+    case 'source':
+      return 'draft';
+    case 'from':
+      // replay's `from` is where to start; runs.list's is a date.
+      return ['failed_step', new Date(0)];
+    case 'authMode':
+      return 'path_token';
+    case 'limit':
+      return 10;
+    case 'cursor':
+    case 'to':
+    case 'status':
+      return undefined;
+    case 'expression':
+      return 'trigger';
+    case 'sample':
+      return { a: 1 };
     case 'token':
       // Invitation tokens are secrets mailed to the invitee, not ids; an attacker can only guess.
       return 'guessed-token-0123456789abcdef';
@@ -46,7 +99,14 @@ function valueFor(key: string): unknown {
       throw new Error(`The attacker/victim sweep does not know the input field "${key}": add it to valueFor()`);
   }
 }
-const REFERENCE_KEYS = new Set(['tenantId', 'membershipId', 'invitationId', 'sessionId', 'userId', 'token']);
+const REFERENCE_KEYS = new Set(['tenantId', 'membershipId', 'invitationId', 'sessionId', 'userId', 'token', 'connectionId', 'flowId', 'runId', 'connections', 'definition']);
+
+/** A value for a field: the first candidate its schema accepts (some names mean different things in different procedures). */
+function valueForField(key: string, schema: unknown): unknown {
+  const value = valueFor(key);
+  if (!Array.isArray(value) || key === 'status') return value;
+  return value.find((candidate) => (schema as z.ZodType).safeParse(candidate).success) ?? value[0];
+}
 
 async function victimSnapshot(): Promise<string> {
   const q = async (sql: string, params: unknown[]) => (await owner.query(sql, params)).rows;
@@ -55,6 +115,14 @@ async function victimSnapshot(): Promise<string> {
     membership: await q('SELECT * FROM membership WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
     invitation: await q('SELECT * FROM invitation WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
     audit: await q('SELECT * FROM audit_log WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    connections: await q('SELECT * FROM connection WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    flows: await q('SELECT * FROM flow WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    versions: await q('SELECT * FROM flow_version WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    endpoints: await q('SELECT * FROM webhook_endpoint WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    events: await q('SELECT * FROM event WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    runs: await q('SELECT * FROM run WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    steps: await q('SELECT * FROM run_step WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    keys: await q('SELECT * FROM tenant_key WHERE tenant_id = $1', [victim.tenantId]),
     users: await q('SELECT * FROM "user" WHERE id = ANY($1) ORDER BY id', [victim.userIds]),
     sessions: await q('SELECT id, user_id, active_tenant_id, expires_at FROM session WHERE user_id = ANY($1) ORDER BY id', [victim.userIds]),
     accounts: await q('SELECT id, user_id, password FROM account WHERE user_id = ANY($1) ORDER BY id', [victim.userIds]),
@@ -64,12 +132,13 @@ async function victimSnapshot(): Promise<string> {
 
 /** Procedures by dotted path, straight from the router definition. */
 function allProcedures() {
-  const procedures = appRouter._def.procedures as Record<string, { _def: { type: string; inputs: unknown[] } }>;
+  const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; inputs: unknown[] } }>;
   return Object.entries(procedures).map(([path, procedure]) => {
-    const input = procedure._def.inputs[0] as z.ZodType | undefined;
+    let input = procedure._def.inputs[0] as z.ZodType | undefined;
+    if (input instanceof z.ZodOptional) input = input.unwrap() as z.ZodType;
     const shape = input && input instanceof z.ZodObject ? (input.shape as Record<string, unknown>) : undefined;
     if (input && !shape) throw new Error(`${path}: the sweep only understands object inputs; extend it`);
-    return { path, type: procedure._def.type, keys: shape ? Object.keys(shape) : [] };
+    return { path, type: procedure._def.type, keys: shape ? Object.keys(shape) : [], shape: shape ?? {} };
   });
 }
 
@@ -97,6 +166,16 @@ beforeAll(async () => {
   await owner.query(`UPDATE invitation SET status = 'accepted' WHERE id = $1`, [tokenRow.rows[0].id]);
   await owner.query(`INSERT INTO membership (tenant_id, user_id, role) VALUES ($1, $2, 'member')`, [victimTenant.id, victimMember.userId]);
   const pending = await victimCaller.team.invite({ email: 'future@victim.test', role: 'admin' });
+  // Connections, a published and enabled flow, and a run of it.
+  const connection = await (createCaller(await victimOwner.context())).connections.create({ connectorId: 'http', name: 'Victim API', authKind: 'bearer', credentials: { token: 'victim-secret-token' } });
+  const flow = await (createCaller(await victimOwner.context())).flows.create({
+    name: 'Victim Orders',
+    definition: { trigger: { connector: 'webhook', trigger: 'catchHook', props: {} }, steps: [{ kind: 'action', key: 'call', connector: 'http', action: 'request', connectionId: connection.id, props: { method: 'POST', url: 'https://example.com/orders' } }] },
+  });
+  await (createCaller(await victimOwner.context())).flows.publish({ flowId: flow.id });
+  await (createCaller(await victimOwner.context())).flows.setEnabled({ flowId: flow.id, enabled: true });
+  const recorded = await services.gate.withTenant(victimTenant.id, (db) => recordEvent(db, { tenantId: victimTenant.id, flowId: flow.id, source: 'webhook', payload: { order: 'victim-order-1' } }));
+  await owner.query(`UPDATE run SET status = 'failed' WHERE id = $1`, [recorded.runId]);
   const memberships = await owner.query(`SELECT id FROM membership WHERE tenant_id = $1 ORDER BY role`, [victimTenant.id]);
   const session = await owner.query(`SELECT id FROM session WHERE user_id = $1 LIMIT 1`, [victimOwner.userId]);
   victim = {
@@ -105,10 +184,14 @@ beforeAll(async () => {
     membershipIds: memberships.rows.map((r) => r.id),
     invitationId: pending.id,
     sessionId: session.rows[0].id,
+    connectionId: connection.id,
+    flowId: flow.id,
+    runId: recorded.runId,
     strings: [],
   };
   victim.strings = [victim.tenantId, ...victim.userIds, ...victim.membershipIds, victim.invitationId, victim.sessionId,
-    'Victim Corp', 'Vera Victim', 'victim-owner@victim.test', 'future@victim.test'];
+    victim.connectionId, victim.flowId, victim.runId, 'Victim Corp', 'Vera Victim', 'victim-owner@victim.test', 'future@victim.test',
+    'Victim API', 'Victim Orders', 'victim-order-1', 'victim-secret-token'];
 
   attacker = await signUpAndSignIn(services, { name: 'Mallory', email: 'mallory@attacker.test', workspaceName: 'Attacker Inc' });
 });
@@ -123,12 +206,12 @@ describe('attacker/victim sweep over every procedure', () => {
   const procedures = allProcedures();
 
   it('finds the procedures of every router', () => {
-    expect(procedures.length).toBeGreaterThanOrEqual(15);
+    expect(procedures.length).toBeGreaterThanOrEqual(35);
     expect(procedures.map((p) => p.path)).toContain('team.removeMember');
   });
 
   it.each(procedures.map((p) => [p.path, p] as const))('%s: tenant B stays out of reach of tenant A', async (_path, procedure) => {
-    const base = Object.fromEntries(procedure.keys.map((k) => [k, valueFor(k)]));
+    const base = Object.fromEntries(procedure.keys.map((k) => [k, valueForField(k, procedure.shape[k])]).filter(([, v]) => v !== undefined));
     const variants = [
       { input: procedure.keys.length ? base : undefined, referencesVictim: procedure.keys.some((k) => REFERENCE_KEYS.has(k)) },
       // Inputs are strict objects, so a smuggled tenantId is refused; a procedure without input ignores it
@@ -164,7 +247,7 @@ describe('attacker/victim sweep over every procedure', () => {
   });
 
   it.each(procedures.map((p) => [p.path, p] as const))('%s: refused without a session', async (_path, procedure) => {
-    const input = procedure.keys.length ? Object.fromEntries(procedure.keys.map((k) => [k, valueFor(k)])) : undefined;
+    const input = procedure.keys.length ? Object.fromEntries(procedure.keys.map((k) => [k, valueForField(k, procedure.shape[k])]).filter(([, v]) => v !== undefined)) : undefined;
     await expect(call(procedure.path, input, null)).rejects.toMatchObject({ code: 'UNAUTHORIZED' });
   });
 });

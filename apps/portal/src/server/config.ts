@@ -10,6 +10,10 @@ export interface PortalConfig {
   mailCatcher: boolean;
   /** Rate limits on sign-in, sign-up and password reset (on unless explicitly turned off). */
   authRateLimit: boolean;
+  /** Master keys (base64, current first) wrapping the tenants' data keys. */
+  masterKeys: string[];
+  /** Public URL of the webhook gateway, for the URLs shown to tenants. */
+  gatewayUrl: string;
 }
 
 const schema = z.object({
@@ -19,6 +23,8 @@ const schema = z.object({
   PUBLIC_URL: z.url().default('http://localhost:3000'),
   MAIL_CATCHER: z.enum(['0', '1']).default('0'),
   AUTH_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
+  MASTER_KEYS: z.string().min(40, 'MASTER_KEYS must hold at least one base64 32-byte key (start Conflux with `pnpm start`, which sets it)'),
+  GATEWAY_URL: z.url().default('http://localhost:3001'),
 });
 
 export function parsePortalConfig(env: Record<string, string | undefined>): PortalConfig {
@@ -34,5 +40,7 @@ export function parsePortalConfig(env: Record<string, string | undefined>): Port
     publicUrl: e.PUBLIC_URL.replace(/\/$/, ''),
     mailCatcher: e.MAIL_CATCHER === '1',
     authRateLimit: e.AUTH_RATE_LIMIT === 'on',
+    masterKeys: e.MASTER_KEYS.split(',').map((k) => k.trim()).filter(Boolean),
+    gatewayUrl: e.GATEWAY_URL.replace(/\/$/, ''),
   };
 }

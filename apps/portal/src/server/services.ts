@@ -1,5 +1,7 @@
 import { createTenantGate, type TenantGate } from '@conflux/db';
 import { createSystemClient, type SystemClient } from '@conflux/db/system';
+import { catalogFrom, createKeyring, type ConnectorCatalog, type Keyring } from '@conflux/core';
+import { connectors } from '@conflux/registry';
 import { createAuth, type Auth } from './auth.ts';
 import { parsePortalConfig, type PortalConfig } from './config.ts';
 
@@ -9,10 +11,12 @@ export interface Services {
   gate: TenantGate;
   system: SystemClient;
   auth: Auth;
+  catalog: ConnectorCatalog;
+  keyring: Keyring;
   close(): Promise<void>;
 }
 
-export function createServices(config: PortalConfig): Services {
+export function createServices(config: PortalConfig, options: { catalog?: ConnectorCatalog } = {}): Services {
   const gate = createTenantGate(config.appDatabaseUrl);
   const system = createSystemClient(config.systemDatabaseUrl);
   const auth = createAuth({ config, system: system.db });
@@ -21,6 +25,8 @@ export function createServices(config: PortalConfig): Services {
     gate,
     system,
     auth,
+    catalog: options.catalog ?? catalogFrom(connectors),
+    keyring: createKeyring(config.masterKeys),
     async close() {
       await gate.close();
       await system.close();

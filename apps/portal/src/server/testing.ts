@@ -7,6 +7,9 @@ import type { TestDatabase } from '../../../../test/support/database.ts';
 import { createContext, type Context } from './context.ts';
 import { createServices, type Services } from './services.ts';
 
+/** A fixed master key for tests (32 bytes, base64). */
+export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
+
 export function testServices(db: TestDatabase, overrides: { authRateLimit?: boolean } = {}): Services {
   return createServices({
     appDatabaseUrl: db.appUrl,
@@ -15,6 +18,8 @@ export function testServices(db: TestDatabase, overrides: { authRateLimit?: bool
     publicUrl: 'http://localhost:3999',
     mailCatcher: true,
     authRateLimit: overrides.authRateLimit ?? false,
+    masterKeys: [TEST_MASTER_KEY],
+    gatewayUrl: 'http://localhost:3998',
   });
 }
 

@@ -1,5 +1,4 @@
 import type { ReactNode } from 'react';
-import { cn } from '@/lib/cn';
 
 /** The card every public page sits in: an optional icon, a heading, a lead, the content and a footer line. */
 export function AuthCard({
@@ -18,7 +17,7 @@ export function AuthCard({
   className?: string;
 }) {
   return (
-    <div className={cn('animate-fade-in', className)}>
+    <div className={className}>
       <div className="rounded-2xl border border-zinc-200 bg-white px-6 py-7 shadow-card sm:px-8">
         {icon ? (
           <div className="mb-4 flex size-10 items-center justify-center rounded-full bg-indigo-50 text-indigo-600 [&_svg]:size-5">{icon}</div>

@@ -17,15 +17,18 @@ export function useField(): FieldContextValue | null {
 }
 
 export function Label({ htmlFor, required, children, className }: { htmlFor?: string; required?: boolean; children: ReactNode; className?: string }) {
+  // The marker sits outside the <label> so that the control's name is exactly the label text.
   return (
-    <label htmlFor={htmlFor} className={cn('block text-[13px] font-medium text-zinc-800', className)}>
-      {children}
+    <span className={cn('flex items-baseline gap-0.5', className)}>
+      <label htmlFor={htmlFor} className="block text-[13px] font-medium text-zinc-800">
+        {children}
+      </label>
       {required ? (
-        <span className="ml-0.5 text-red-600" aria-hidden="true">
+        <span className="text-[13px] text-red-600" aria-hidden="true">
           *
         </span>
       ) : null}
-    </label>
+    </span>
   );
 }
 

@@ -34,9 +34,18 @@ export function SignInForm({ next, initialEmail, reset, mailCatcher }: { next: s
 
     setPending(true);
     const address = email.trim();
-    // On success better-auth navigates to callbackURL. For an unverified account it mails a fresh link
-    // instead, and that link lands on /verified (then continues to `next`).
-    const { error } = await authClient.signIn.email({ email: address, password, callbackURL: next });
+    // callbackURL is where the fresh verification link that sign-in mails to an unverified account lands
+    // (/verified, then on to `next`). On success better-auth's client would also navigate there, so the
+    // response's redirect flag is cleared before its redirect hook runs and we go to `next` ourselves.
+    const { error } = await authClient.signIn.email(
+      { email: address, password, callbackURL: verifiedURL },
+      {
+        onSuccess(context) {
+          const data = context.data as { redirect?: boolean } | null;
+          if (data) data.redirect = false;
+        },
+      },
+    );
     if (!error) {
       window.location.assign(next);
       return;

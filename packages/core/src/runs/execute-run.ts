@@ -1,0 +1,176 @@
+import type { TenantDb, TenantGate } from '@conflux/db';
+import type { ConnectorLogger } from '@conflux/connector-sdk';
+import { backoffMs, defaultRetryPolicy, executeFlow, StepError, type ClassifiedError, type Evaluate, type FlowDefinition, type RetryPolicy } from '@conflux/engine';
+import { enqueue } from '@conflux/queue';
+import type { ConnectorCatalog } from '../connections/catalog.ts';
+import type { Keyring } from '../connections/keyring.ts';
+import { loadConnectionAuth } from '../connections/load-connection-auth.ts';
+import { connectionStore } from '../connections/connection-store.ts';
+import { MAX_STEP_OUTPUT_BYTES } from './limits.ts';
+
+/** What executing a run needs from the worker. */
+export interface RunDeps {
+  gate: TenantGate;
+  catalog: ConnectorCatalog;
+  keyring: Keyring;
+  evaluate: Evaluate;
+  /** The guarded fetch for a connector's calls (its allowed hosts, the connection's rate budget). */
+  fetchFor(params: { hosts: string[]; connectionKey: string }): typeof fetch;
+  log: ConnectorLogger;
+  retry?: RetryPolicy;
+  /** How long one attempt may take before it is aborted and retried. */
+  attemptTimeoutMs?: number;
+}
+
+const TERMINAL = new Set(['succeeded', 'failed', 'filtered', 'cancelled']);
+
+/** Why executeRun returned. */
+export type RunOutcome = 'succeeded' | 'filtered' | 'failed' | 'retrying' | 'skipped';
+
+function jsonSafe(value: unknown): object | null {
+  return value === undefined ? null : (JSON.parse(JSON.stringify(value)) as object);
+}
+
+/**
+ * Executes or resumes one run: loads it inside the tenant gate (the tenant named by the job must own the
+ * run, or nothing happens), runs the remaining steps with a checkpoint per step, then records the outcome:
+ * done, dead-lettered with a readable reason, or re-queued after a backoff.
+ */
+export async function executeRun(job: { tenantId: string; runId: string }, deps: RunDeps): Promise<RunOutcome> {
+  const { gate } = deps;
+  const policy = deps.retry ?? defaultRetryPolicy;
+  const loaded = await gate.withTenant(job.tenantId, async (db) => {
+    const run = await db.run.findFirst({
+      where: { id: job.runId, tenantId: job.tenantId },
+      select: {
+        id: true,
+        flowId: true,
+        status: true,
+        attempt: true,
+        replayOfId: true,
+        flowVersion: { select: { definition: true } },
+        event: { select: { payload: true } },
+        steps: { where: { status: 'succeeded' }, select: { stepKey: true, output: true } },
+      },
+    });
+    if (!run || TERMINAL.has(run.status)) return null;
+    await db.run.update({ where: { id: run.id }, data: { status: 'running', attempt: { increment: 1 }, startedAt: new Date(), nextAttemptAt: null } });
+    return { ...run, attempt: run.attempt + 1 };
+  });
+  if (!loaded) return 'skipped';
+
+  const definition = loaded.flowVersion.definition as FlowDefinition;
+  const completed = Object.fromEntries(loaded.steps.map((s) => [s.stepKey, s.output]));
+  const tenantId = job.tenantId;
+  const inGate = <T>(fn: (db: TenantDb) => Promise<T>) => gate.withTenant(tenantId, fn);
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new DOMException('The run attempt took too long', 'TimeoutError')), deps.attemptTimeoutMs ?? 60_000);
+
+  try {
+    const result = await executeFlow({
+      definition,
+      trigger: loaded.event.payload,
+      run: { id: loaded.id, flowId: loaded.flowId, attempt: loaded.attempt, idempotencyRoot: loaded.replayOfId ?? loaded.id },
+      completed,
+      signal: controller.signal,
+      hooks: {
+        onStepStart: (s) =>
+          inGate(async (db) => {
+            await db.$executeRaw`
+              INSERT INTO run_step (tenant_id, run_id, step_key, kind, status, attempt, started_at)
+              VALUES (${tenantId}::uuid, ${loaded.id}::uuid, ${s.key}, ${s.kind}, 'running', 1, now())
+              ON CONFLICT (run_id, step_key) DO UPDATE
+                SET status = 'running', attempt = run_step.attempt + 1, started_at = now(), finished_at = NULL, error = NULL`;
+          }),
+        onStepSuccess: (s) =>
+          inGate(async (db) => {
+            await db.runStep.update({
+              where: { runId_stepKey: { runId: loaded.id, stepKey: s.key } },
+              data: { status: 'succeeded', input: jsonSafe(s.input) ?? undefined, output: jsonSafe(s.output) ?? undefined, finishedAt: new Date(), durationMs: s.durationMs },
+            });
+          }),
+        onStepFailure: (s) =>
+          inGate(async (db) => {
+            await db.runStep.update({
+              where: { runId_stepKey: { runId: loaded.id, stepKey: s.key } },
+              data: { status: 'failed', input: jsonSafe(s.input) ?? undefined, error: s.error as object, finishedAt: new Date(), durationMs: s.durationMs },
+            });
+          }),
+      },
+      deps: {
+        getConnector: (id) => deps.catalog.get(id),
+        maxOutputBytes: MAX_STEP_OUTPUT_BYTES,
+        evaluate: deps.evaluate,
+        actionContext: async (step, connector) => {
+          const auth = step.connectionId
+            ? await inGate((db) => loadConnectionAuth(db, { tenantId, connectionId: step.connectionId!, keyring: deps.keyring }))
+            : null;
+          if (auth && auth.connectorId !== connector.id) throw new StepError('CONNECTION_MISMATCH', `The step's connection belongs to ${auth.connectorId}, not ${connector.id}`);
+          const connectionId = step.connectionId ?? null;
+          return {
+            auth: auth?.auth ?? null,
+            connection: connectionId && auth ? { id: connectionId, metadata: auth.metadata } : null,
+            fetch: deps.fetchFor({ hosts: connector.egress.hosts, connectionKey: connectionId ?? `${tenantId}:${connector.id}` }),
+            store: connectionId
+              ? {
+                  get: (key) => inGate((db) => connectionStore(db, { tenantId, connectionId }).get(key)),
+                  put: (key, value, options) => inGate((db) => connectionStore(db, { tenantId, connectionId }).put(key, value, options)),
+                  delete: (key) => inGate((db) => connectionStore(db, { tenantId, connectionId }).delete(key)),
+                }
+              : { get: async () => undefined, put: async () => undefined, delete: async () => undefined },
+            log: deps.log,
+          };
+        },
+      },
+    });
+
+    return await inGate(async (db) => {
+      if (result.status === 'succeeded' || result.status === 'filtered') {
+        await db.run.update({ where: { id: loaded.id }, data: { status: result.status, finishedAt: new Date(), error: undefined } });
+        return result.status;
+      }
+      return settleFailure(db, { tenantId, runId: loaded.id, attempt: loaded.attempt, stepKey: result.stepKey, error: result.error, policy, definition });
+    });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function settleFailure(
+  db: TenantDb,
+  params: { tenantId: string; runId: string; attempt: number; stepKey: string; error: ClassifiedError; policy: RetryPolicy; definition: FlowDefinition },
+): Promise<RunOutcome> {
+  const { error } = params;
+  if (error.disposition === 'reconnect') {
+    const connectionId = findConnectionOf(params.definition, params.stepKey);
+    if (connectionId) {
+      await db.connection.updateMany({ where: { id: connectionId, tenantId: params.tenantId }, data: { status: 'needs_reconnect', statusReason: error.message.slice(0, 500) } });
+    }
+  }
+  if (error.disposition === 'retry' && params.attempt < params.policy.maxAttempts) {
+    const delay = Math.max(backoffMs(params.attempt, params.policy), error.retryAfterMs ?? 0);
+    const runAt = new Date(Date.now() + delay);
+    await db.run.update({
+      where: { id: params.runId },
+      data: { status: 'retrying', nextAttemptAt: runAt, error: { stepKey: params.stepKey, ...error } as object },
+    });
+    await enqueue(db, 'run-flow', { tenantId: params.tenantId, runId: params.runId }, { jobKey: `run:${params.runId}`, runAt, maxAttempts: 20 });
+    return 'retrying';
+  }
+  const gaveUp = error.disposition === 'retry' ? ` (gave up after ${params.attempt} attempts)` : '';
+  await db.run.update({
+    where: { id: params.runId },
+    data: { status: 'failed', finishedAt: new Date(), error: { stepKey: params.stepKey, ...error, message: `${error.message}${gaveUp}` } as object },
+  });
+  return 'failed';
+}
+
+function findConnectionOf(definition: FlowDefinition, stepKey: string): string | null {
+  const stack = [...definition.steps];
+  while (stack.length) {
+    const step = stack.shift()!;
+    if (step.key === stepKey && step.kind === 'action') return step.connectionId ?? null;
+    if (step.kind === 'branch') stack.push(...step.branches.flatMap((b) => b.steps), ...step.otherwise);
+  }
+  return null;
+}

@@ -1,0 +1,68 @@
+import type { TenantDb } from '@conflux/db';
+import { enqueue } from '@conflux/queue';
+import { AppError } from '../errors.ts';
+import { assertPayloadSize } from './limits.ts';
+
+/** Params of recordEvent. */
+export interface RecordEventParams {
+  tenantId: string;
+  flowId: string;
+  source: string;
+  /** The provider's event id: the same id is stored once, whatever the sender's retries. */
+  sourceEventId?: string | null;
+  payload: unknown;
+}
+
+/** What recordEvent did. */
+export interface RecordedEvent {
+  eventId: string;
+  runId: string;
+  duplicate: boolean;
+}
+
+/**
+ * Stores an inbound event and creates its run and the run's job, all in the caller's transaction (the
+ * tenant gate's), so there is never an event without a run nor a job without a committed run. The run
+ * uses the version published when the event arrived.
+ */
+export async function recordEvent(
+  db: TenantDb,
+  params: RecordEventParams,
+  deps: { businessKey?: (expression: string, payload: unknown) => Promise<string | null> } = {},
+): Promise<RecordedEvent> {
+  assertPayloadSize(params.payload);
+  const flow = await db.flow.findFirst({
+    where: { id: params.flowId, tenantId: params.tenantId },
+    select: { id: true, enabled: true, publishedVersion: true, versions: { select: { id: true, version: true, definition: true }, orderBy: { version: 'desc' }, take: 1 } },
+  });
+  if (!flow) throw new AppError('FLOW_NOT_FOUND', 'That flow does not exist.');
+  if (!flow.publishedVersion) throw new AppError('FLOW_NOT_PUBLISHED', 'This flow has no published version yet.');
+  if (!flow.enabled) throw new AppError('FLOW_DISABLED', 'This flow is disabled: enable it to accept events.');
+  const version =
+    flow.versions[0]?.version === flow.publishedVersion
+      ? flow.versions[0]
+      : await db.flowVersion.findUnique({ where: { flowId_version: { flowId: flow.id, version: flow.publishedVersion } }, select: { id: true, version: true, definition: true } });
+  if (!version) throw new AppError('VERSION_NOT_FOUND', 'The published version of this flow is missing.');
+
+  const sourceEventId = params.sourceEventId ? String(params.sourceEventId).slice(0, 200) : null;
+  const inserted = await db.$queryRaw<{ id: string }[]>`
+    INSERT INTO event (tenant_id, flow_id, source, source_event_id, payload)
+    VALUES (${params.tenantId}::uuid, ${flow.id}::uuid, ${params.source}, ${sourceEventId}, ${JSON.stringify(params.payload ?? null)}::jsonb)
+    ON CONFLICT (tenant_id, flow_id, source_event_id) WHERE source_event_id IS NOT NULL DO NOTHING
+    RETURNING id`;
+  if (!inserted[0]) {
+    const existing = await db.event.findFirst({
+      where: { tenantId: params.tenantId, flowId: flow.id, sourceEventId },
+      select: { id: true, runs: { select: { id: true }, orderBy: { createdAt: 'asc' }, take: 1 } },
+    });
+    return { eventId: existing!.id, runId: existing!.runs[0]!.id, duplicate: true };
+  }
+  const expression = (version.definition as { businessKey?: string }).businessKey;
+  const businessKey = expression && deps.businessKey ? await deps.businessKey(expression, params.payload).catch(() => null) : null;
+  const run = await db.run.create({
+    data: { tenantId: params.tenantId, flowId: flow.id, flowVersionId: version.id, eventId: inserted[0].id, businessKey: businessKey?.slice(0, 200) ?? null },
+    select: { id: true },
+  });
+  await enqueue(db, 'run-flow', { tenantId: params.tenantId, runId: run.id }, { jobKey: `run:${run.id}`, maxAttempts: 20 });
+  return { eventId: inserted[0].id, runId: run.id, duplicate: false };
+}
