@@ -4,7 +4,7 @@ import type { Logger as Pino } from 'pino';
 import { createMailer } from '@conflux/mail';
 import { parsePayload, type TaskName } from '@conflux/queue';
 import { createTenantGate } from '@conflux/db';
-import { catalogFrom, createKeyring, executeRun, fireScheduleTick, queueNextTick, type ConnectorCatalog } from '@conflux/core';
+import { catalogFrom, createKeyring, executeRun, fireScheduleTick, queueNextTick, type ConnectorCatalog, type RunDeps } from '@conflux/core';
 import { connectors } from '@conflux/registry';
 import { createEgress } from '@conflux/egress';
 import { evaluateMapping } from '@conflux/mapping';
@@ -21,11 +21,12 @@ export interface RunningWorker {
   stop(): Promise<void>;
 }
 
-/** Options for tests: a different connector catalogue. */
+/** Options for tests: a different connector catalogue, a faster supervisor, a shorter retry policy. */
 export interface WorkerOverrides {
   catalog?: ConnectorCatalog;
   supervisorIntervalMs?: number;
   staleAfterMs?: number;
+  retry?: RunDeps['retry'];
 }
 
 const nextRun = (cron: string, timezone: string, after: Date) => nextRuns(cron, timezone, after, 1)[0] ?? null;
@@ -37,6 +38,8 @@ const nextRun = (cron: string, timezone: string, after: Date) => nextRuns(cron, 
 export async function startWorker(config: WorkerConfig, log: Pino, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
   const pool = new pg.Pool({ connectionString: config.systemDatabaseUrl, max: config.concurrency + 4 });
   pool.on('error', (error) => log.error({ err: error }, 'idle database connection failed'));
+  // A connection dropped by the server must be logged, not crash the process.
+  pool.on('connect', (client) => client.on('error', (error) => log.error({ err: error }, 'database connection failed')));
   const gate = createTenantGate(config.appDatabaseUrl, { max: config.concurrency + 4 });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   const egress = createEgress({ allow: config.egressAllow });
@@ -56,6 +59,7 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
       catalog,
       keyring,
       log: connectorLog,
+      retry: overrides.retry,
       evaluate: (expression, input) => evaluateMapping(expression, input as never),
       // Set last, so connector code cannot widen its own allowed hosts or escape its rate budget.
       fetchFor: ({ hosts, connectionKey }) =>

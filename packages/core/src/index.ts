@@ -45,3 +45,4 @@ export * from './runs/list-runs.ts';
 export * from './runs/get-run.ts';
 export * from './runs/replay-run.ts';
 export * from './flows/schedule.ts';
+export * from './connections/refresh-oauth.ts';

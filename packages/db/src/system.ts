@@ -18,6 +18,8 @@ export interface SystemClient {
 
 export function createSystemClient(systemUrl: string, options: { max?: number } = {}): SystemClient {
   const pool = new pg.Pool({ connectionString: systemUrl, max: options.max ?? 5 });
+  // An idle connection the server drops (restart, failover) must not crash the process.
+  pool.on('error', (error) => console.warn(`[db] idle system connection lost: ${error.message}`));
   const db = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     db,

@@ -21,6 +21,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 export function createTenantGate(appUrl: string, options: { max?: number } = {}): TenantGate {
   const pool = new pg.Pool({ connectionString: appUrl, max: options.max ?? 10 });
+  // An idle connection the server drops (restart, failover) must not crash the process: the pool
+  // discards it and the next unit of work opens a new one.
+  pool.on('error', (error) => console.warn(`[db] idle application connection lost: ${error.message}`));
   const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
   return {
     async withTenant(tenantId, fn) {

@@ -6,6 +6,7 @@ import type { ConnectorCatalog } from '../connections/catalog.ts';
 import type { Keyring } from '../connections/keyring.ts';
 import { loadConnectionAuth } from '../connections/load-connection-auth.ts';
 import { connectionStore } from '../connections/connection-store.ts';
+import { ensureFreshOAuth } from '../connections/refresh-oauth.ts';
 import { MAX_STEP_OUTPUT_BYTES } from './limits.ts';
 
 /** What executing a run needs from the worker. */
@@ -107,6 +108,17 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
             : null;
           if (auth && auth.connectorId !== connector.id) throw new StepError('CONNECTION_MISMATCH', `The step's connection belongs to ${auth.connectorId}, not ${connector.id}`);
           const connectionId = step.connectionId ?? null;
+          const oauth = connector.auth.find((a): a is Extract<typeof a, { kind: 'oauth2' }> => a.kind === 'oauth2');
+          if (auth?.auth?.kind === 'oauth2' && oauth && connectionId && oauth.tokenUrl) {
+            // Tokens are refreshed by the platform (once, whoever needs them), not by each connector.
+            auth.auth = await ensureFreshOAuth(gate, {
+              tenantId,
+              connectionId,
+              keyring: deps.keyring,
+              definition: oauth,
+              fetch: deps.fetchFor({ hosts: [new URL(oauth.tokenUrl).hostname], connectionKey: `${connectionId}:token` }),
+            });
+          }
           return {
             auth: auth?.auth ?? null,
             connection: connectionId && auth ? { id: connectionId, metadata: auth.metadata } : null,
@@ -126,7 +138,9 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
 
     return await inGate(async (db) => {
       if (result.status === 'succeeded' || result.status === 'filtered') {
-        await db.run.update({ where: { id: loaded.id }, data: { status: result.status, finishedAt: new Date(), error: undefined } });
+        await db.run.update({ where: { id: loaded.id }, data: { status: result.status, finishedAt: new Date() } });
+        // Prisma reads `error: undefined` as "leave it": clear an earlier attempt's error explicitly.
+        await db.$executeRaw`UPDATE run SET error = NULL WHERE id = ${loaded.id}::uuid`;
         return result.status;
       }
       return settleFailure(db, { tenantId, runId: loaded.id, attempt: loaded.attempt, stepKey: result.stepKey, error: result.error, policy, definition });
