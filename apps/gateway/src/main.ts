@@ -5,7 +5,7 @@ v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtrac
 import pino from 'pino';
 import { createTenantGate } from '@conflux/db';
 import { createSystemClient } from '@conflux/db/system';
-import { catalogFrom, createKeyring } from '@conflux/core';
+import { catalogFrom, createKeyring, loggerOptions } from '@conflux/core';
 import { connectors } from '@conflux/registry';
 import { evaluateMapping } from '@conflux/mapping';
 import { parseGatewayConfig } from './env.ts';
@@ -19,7 +19,7 @@ const config = (() => {
     process.exit(1);
   }
 })();
-const log = pino({ level: config.logLevel, base: undefined });
+const log = pino(loggerOptions({ level: config.logLevel, pretty: process.env.CONFLUX_MODE !== 'production' && !process.env.CI }));
 const gate = createTenantGate(config.appDatabaseUrl, { max: 20 });
 const system = createSystemClient(config.systemDatabaseUrl);
 const gateway = createGateway({

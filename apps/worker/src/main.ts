@@ -3,6 +3,7 @@ import v8 from 'node:v8';
 // catastrophic backtracking, so one expression cannot block the event loop for seconds.
 v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 import pino from 'pino';
+import { loggerOptions } from '@conflux/core';
 import { parseWorkerConfig } from './env.ts';
 import { startWorker } from './worker.ts';
 
@@ -14,7 +15,7 @@ const config = (() => {
     process.exit(1);
   }
 })();
-const log = pino({ level: config.logLevel, base: undefined });
+const log = pino(loggerOptions({ level: config.logLevel, pretty: process.env.CONFLUX_MODE !== 'production' && !process.env.CI }));
 const worker = await startWorker(config, log);
 log.info({ concurrency: config.concurrency }, 'worker ready');
 

@@ -86,7 +86,8 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
     const fn = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' ? 'debug' : 'info';
     log[fn]({ ...scope, ...meta }, message);
   });
-  const runner = await run({ pgPool: pool, taskList, concurrency: config.concurrency, noHandleSignals: true, pollInterval: 1000, logger });
+  // Schedules are flows' own triggers (schedule-plan/tick jobs), so graphile-worker's crontab file is not used.
+  const runner = await run({ pgPool: pool, taskList, concurrency: config.concurrency, noHandleSignals: true, pollInterval: 1000, logger, crontab: '' });
   const ids = new Set<string>();
   runner.events.on('worker:create', ({ worker }) => void ids.add(worker.workerId));
   runner.events.on('worker:release', ({ worker }) => void ids.delete(worker.workerId));

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMailer, startMailCatcher, type MailCatcher } from '@conflux/mail';
 import { createSystemClient } from '@conflux/db/system';
@@ -46,9 +47,12 @@ describe('dev mailbox storage', () => {
   });
 
   it('keeps a message the database could not take: the sender gets 451 and the retry is stored once', async () => {
-    // A client pointed at a port nobody listens on stands for a database that is briefly unavailable.
+    // A client pointed at a server that hangs up at once stands for a database that is briefly
+    // unavailable. (A merely free port could be taken by another test meanwhile and hang the connect.)
+    const hangUp = net.createServer((socket) => socket.destroy());
+    await new Promise<void>((resolve) => hangUp.listen(0, '127.0.0.1', resolve));
     const wrong = new URL(db.systemUrl);
-    wrong.port = String(await freePort());
+    wrong.port = String((hangUp.address() as net.AddressInfo).port);
     const broken = createSystemClient(wrong.toString(), { max: 1 });
     let store = storeDevMail(broken.db);
     const catcher = await startMailCatcher({ port: await freePort(), onMail: (mail) => store(mail) });
@@ -62,6 +66,7 @@ describe('dev mailbox storage', () => {
     } finally {
       await catcher.close();
       await broken.close();
+      hangUp.close();
     }
   });
 });

@@ -46,3 +46,4 @@ export * from './runs/get-run.ts';
 export * from './runs/replay-run.ts';
 export * from './flows/schedule.ts';
 export * from './connections/refresh-oauth.ts';
+export * from './logger-options.ts';
