@@ -91,7 +91,8 @@ function inbound(req: http.IncomingMessage, rawBody: Buffer, url: URL): InboundR
  */
 export function createGateway(deps: GatewayDeps) {
   const limiter = new RateLimiter(deps.tenantRate.perSecond, deps.tenantRate.burst);
-  const endpoints = new TtlCache<EndpointInfo | null>(30_000);
+  // Short, so that an auth-mode switch or a deleted flow takes effect within seconds everywhere.
+  const endpoints = new TtlCache<EndpointInfo | null>(5_000);
   const secrets = new TtlCache<string>(60_000);
 
   async function endpointFor(key: string): Promise<EndpointInfo | null> {

@@ -52,6 +52,7 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
     error: (m, d) => log.error(d ?? {}, m),
   };
 
+  const retry = overrides.retry ?? (config.runMaxAttempts ? { maxAttempts: config.runMaxAttempts } : undefined);
   const runFlow: Task = async (payload) => {
     const job = parsePayload('run-flow', payload);
     await executeRun(job, {
@@ -59,7 +60,8 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
       catalog,
       keyring,
       log: connectorLog,
-      retry: overrides.retry,
+      allowPrivateNetwork: config.egressAllow.length > 0,
+      retry,
       evaluate: (expression, input) => evaluateMapping(expression, input as never),
       // Set last, so connector code cannot widen its own allowed hosts or escape its rate budget.
       fetchFor: ({ hosts, connectionKey }) =>

@@ -8,6 +8,7 @@ import { loadConnectionAuth } from '../connections/load-connection-auth.ts';
 import { connectionStore } from '../connections/connection-store.ts';
 import { ensureFreshOAuth } from '../connections/refresh-oauth.ts';
 import { MAX_STEP_OUTPUT_BYTES } from './limits.ts';
+import { DEVICE_CONNECTORS, deviceCommandsFor } from '../devices/device-commands-service.ts';
 
 /** What executing a run needs from the worker. */
 export interface RunDeps {
@@ -18,7 +19,10 @@ export interface RunDeps {
   /** The guarded fetch for a connector's calls (its allowed hosts, the connection's rate budget). */
   fetchFor(params: { hosts: string[]; connectionKey: string }): typeof fetch;
   log: ConnectorLogger;
-  retry?: RetryPolicy;
+  /** Overrides of the engine's retry policy (e.g. fewer attempts). */
+  retry?: Partial<RetryPolicy>;
+  /** The operator allows private addresses (EGRESS_ALLOW is set): connectors with their own sockets (SMTP) may reach them. */
+  allowPrivateNetwork?: boolean;
   /** How long one attempt may take before it is aborted and retried. */
   attemptTimeoutMs?: number;
 }
@@ -39,7 +43,7 @@ function jsonSafe(value: unknown): object | null {
  */
 export async function executeRun(job: { tenantId: string; runId: string }, deps: RunDeps): Promise<RunOutcome> {
   const { gate } = deps;
-  const policy = deps.retry ?? defaultRetryPolicy;
+  const policy: RetryPolicy = { ...defaultRetryPolicy, ...deps.retry };
   const loaded = await gate.withTenant(job.tenantId, async (db) => {
     const run = await db.run.findFirst({
       where: { id: job.runId, tenantId: job.tenantId },
@@ -121,7 +125,9 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
           }
           return {
             auth: auth?.auth ?? null,
-            connection: connectionId && auth ? { id: connectionId, metadata: auth.metadata } : null,
+            // allowPrivateNetwork is the operator's decision (EGRESS_ALLOW), never the tenant's: whatever a
+            // tenant stored under that name is replaced.
+            connection: connectionId && auth ? { id: connectionId, metadata: { ...auth.metadata, allowPrivateNetwork: deps.allowPrivateNetwork === true } } : null,
             fetch: deps.fetchFor({ hosts: connector.egress.hosts, connectionKey: connectionId ?? `${tenantId}:${connector.id}` }),
             store: connectionId
               ? {
@@ -131,6 +137,7 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
                 }
               : { get: async () => undefined, put: async () => undefined, delete: async () => undefined },
             log: deps.log,
+            devices: DEVICE_CONNECTORS.has(connector.id) ? deviceCommandsFor(inGate, { tenantId, idempotencyKey: `${loaded.replayOfId ?? loaded.id}:${step.key}` }) : undefined,
           };
         },
       },
