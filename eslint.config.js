@@ -11,6 +11,7 @@ export const systemClientUsers = [
   'packages/core/src/dev/**',
   'packages/core/src/ingest/**',
   'apps/gateway/src/**',
+  'apps/mqtt/src/**',
   'packages/cli/src/**',
   'apps/portal/src/server/auth.ts',
   'apps/portal/src/server/context.ts',

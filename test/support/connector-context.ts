@@ -3,7 +3,7 @@
  * schema, a context with an in-memory store and recorded log lines. Tests pass a real fetch (usually
  * `globalThis.fetch` against a local server) where the platform would pass its guarded fetch.
  */
-import type { ActionContext, ActionDefinition, AuthValue, InboundRequest, KeyValueStore } from '@conflux/connector-sdk';
+import type { ActionContext, ActionDefinition, AuthValue, ConnectionTestContext, InboundRequest, KeyValueStore } from '@conflux/connector-sdk';
 
 /** A log line as a connector wrote it. */
 export interface LoggedLine {
@@ -63,6 +63,18 @@ export function actionContext<P>(props: P, options: TestContextOptions = {}): Ac
     connection: { id: 'connection_test', metadata: options.metadata ?? {} },
   };
   return context;
+}
+
+/** The context of a connector's connection test ("Test connection" in the portal). */
+export function connectionTestContext(options: Pick<TestContextOptions, 'auth' | 'fetch' | 'metadata' | 'signal' | 'logs'> = {}): ConnectionTestContext {
+  const { log } = actionContext({}, options);
+  return {
+    auth: options.auth ?? null,
+    connection: { id: 'connection_test', metadata: options.metadata ?? {} },
+    fetch: options.fetch ?? globalThis.fetch,
+    log,
+    signal: options.signal ?? new AbortController().signal,
+  };
 }
 
 /** Parses `input` through the action's props schema (as the engine does) and runs the action. */

@@ -1,6 +1,6 @@
 /**
  * A small Stripe API on loopback that speaks Stripe's wire protocol for the calls Conflux makes:
- * form-encoded POSTs to /v1/customers, /v1/customers/:id and /v1/invoiceitems, Bearer secret keys,
+ * form-encoded POSTs to /v1/customers, /v1/customers/:id and /v1/invoiceitems, GET /v1/balance, Bearer secret keys,
  * JSON objects and errors shaped like Stripe's, and Idempotency-Key semantics (the same key replays the
  * first response; the same key with other parameters is an idempotency error). The real `stripe` SDK is
  * pointed at it with `{ host, port, protocol: 'http' }`. There is no stripe-mock on these machines.
@@ -70,6 +70,9 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
   }
 
   function route(method: string, path: string, params: Record<string, unknown>): TestResponse {
+    if (method === 'GET' && path === '/v1/balance') {
+      return { body: { object: 'balance', available: [{ amount: 0, currency: 'eur', source_types: { card: 0 } }], pending: [{ amount: 0, currency: 'eur', source_types: { card: 0 } }], livemode: false } };
+    }
     if (method !== 'POST') return stripeError(405, { type: 'invalid_request_error', message: `Unsupported method ${method}` });
     if (path === '/v1/customers') {
       const customer: Record<string, unknown> = {

@@ -13,6 +13,8 @@ export interface GatewayConfig {
   /** Provider signing secrets of app webhooks, by connector id (e.g. stripe → whsec_…). */
   appSecrets: Record<string, string>;
   logLevel: string;
+  /** Where devices connect (returned with provisioned credentials). */
+  mqttPublicUrl: string | undefined;
 }
 
 const schema = z.object({
@@ -25,6 +27,7 @@ const schema = z.object({
   WEBHOOK_RATE_PER_SECOND: z.coerce.number().positive().default(100),
   WEBHOOK_RATE_BURST: z.coerce.number().positive().default(200),
   STRIPE_WEBHOOK_SECRET: z.string().optional(),
+  MQTT_PUBLIC_URL: z.string().regex(/^(mqtts?|wss?):\/\/\S+$/, 'MQTT_PUBLIC_URL must be a URL like mqtt://devices.example.com:1883').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -42,5 +45,6 @@ export function parseGatewayConfig(env: Record<string, string | undefined>): Gat
     tenantRate: { perSecond: e.WEBHOOK_RATE_PER_SECOND, burst: e.WEBHOOK_RATE_BURST },
     appSecrets: e.STRIPE_WEBHOOK_SECRET ? { stripe: e.STRIPE_WEBHOOK_SECRET } : {},
     logLevel: e.LOG_LEVEL,
+    mqttPublicUrl: e.MQTT_PUBLIC_URL,
   };
 }

@@ -31,6 +31,7 @@ const gateway = createGateway({
   maxBodyBytes: config.maxBodyBytes,
   tenantRate: config.tenantRate,
   appSecrets: config.appSecrets,
+  mqttPublicUrl: config.mqttPublicUrl,
   businessKey: async (expression, payload) => {
     const value = await evaluateMapping(expression, { trigger: payload, steps: {} }, { timeoutMs: 100 });
     return value === undefined || value === null ? null : String(value);

@@ -2,12 +2,13 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { defaultWebhookEvents, isConnectorError, type InboundEvent, type InboundRequest } from '@conflux/connector-sdk';
-import { AppError, decryptJson, recordEvent, type ConnectorCatalog, type Keyring } from '@conflux/core';
+import { AppError, decryptJson, loadFlowForEvents, recordEvent, type ConnectorCatalog, type Keyring } from '@conflux/core';
 import { findAppWebhookTargets, findWebhookEndpoint, type EndpointInfo } from '@conflux/core/ingest';
 import type { TenantGate } from '@conflux/db';
 import type { SystemDb } from '@conflux/db/system';
 import { RateLimiter } from './rate-limiter.ts';
 import { verifyWebhookSignature } from './signature.ts';
+import { handleProvision, ProvisionError } from './provision.ts';
 
 /** What the gateway needs. */
 export interface GatewayDeps {
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   maxBodyBytes: number;
   tenantRate: { perSecond: number; burst: number };
   appSecrets: Record<string, string>;
+  /** Where devices connect, returned with credentials provisioned by key (e.g. mqtt://devices.example.com:1883). */
+  mqttPublicUrl?: string;
   /** Evaluates a flow's business-key expression against an event payload. */
   businessKey?: (expression: string, payload: unknown) => Promise<string | null>;
 }
@@ -91,6 +94,11 @@ function inbound(req: http.IncomingMessage, rawBody: Buffer, url: URL): InboundR
  */
 export function createGateway(deps: GatewayDeps) {
   const limiter = new RateLimiter(deps.tenantRate.perSecond, deps.tenantRate.burst);
+  // Provisioning shares each tenant's request budget with its webhooks.
+  const provisionRateLimit = (tenantId: string) => {
+    const wait = limiter.take(tenantId);
+    if (wait > 0) throw new HttpError(429, 'Too many requests for this workspace; slow down.', { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
+  };
   // Short, so that an auth-mode switch or a deleted flow takes effect within seconds everywhere.
   const endpoints = new TtlCache<EndpointInfo | null>(5_000);
   const secrets = new TtlCache<string>(60_000);
@@ -135,11 +143,9 @@ export function createGateway(deps: GatewayDeps) {
       }
     }
     const results = await deps.gate.withTenant(endpoint.tenantId, async (db) => {
-      const flow = await db.flow.findFirst({
-        where: { id: endpoint.flowId, tenantId: endpoint.tenantId },
-        select: { publishedVersion: true, versions: { select: { version: true, definition: true }, orderBy: { version: 'desc' }, take: 1 } },
-      });
-      const definition = flow?.versions[0]?.definition as { trigger?: { connector: string; trigger: string; props?: Record<string, unknown> } } | undefined;
+      // One read of the flow serves both the trigger's parser and recordEvent.
+      const flow = await loadFlowForEvents(db, { tenantId: endpoint.tenantId, flowId: endpoint.flowId });
+      const definition = flow?.version?.definition as { trigger?: { connector: string; trigger: string; props?: Record<string, unknown> } } | undefined;
       const trigger = definition?.trigger ? deps.catalog.get(definition.trigger.connector)?.triggers[definition.trigger.trigger] : undefined;
       let events: InboundEvent[];
       try {
@@ -149,7 +155,7 @@ export function createGateway(deps: GatewayDeps) {
       }
       const recorded = [];
       for (const event of events.slice(0, 100)) {
-        recorded.push(await recordEvent(db, { tenantId: endpoint.tenantId, flowId: endpoint.flowId, source: 'webhook', sourceEventId: event.id, payload: event.payload }, { businessKey: deps.businessKey }));
+        recorded.push(await recordEvent(db, { tenantId: endpoint.tenantId, flowId: endpoint.flowId, source: 'webhook', sourceEventId: event.id, payload: event.payload }, { businessKey: deps.businessKey, flow }));
       }
       return recorded;
     });
@@ -209,6 +215,15 @@ export function createGateway(deps: GatewayDeps) {
       if ((hook || app) && req.method !== 'POST') throw new HttpError(405, 'Use POST.', { allow: 'POST' });
       if (hook) return handleHook(req, url, hook[1]!);
       if (app) return handleApp(req, url, app[1]!);
+      if (url.pathname === '/devices/provision') {
+        if (req.method !== 'POST') throw new HttpError(405, 'Use POST.', { allow: 'POST' });
+        const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+        if (contentType !== 'application/json') throw new HttpError(415, 'Send the body as application/json.');
+        const rawBody = await readBody(req, 16 * 1024);
+        return handleProvision(req, rawBody, { gate: deps.gate, system: deps.system, mqttPublicUrl: deps.mqttPublicUrl, rateLimit: provisionRateLimit }).catch((error: unknown) => {
+          throw error instanceof ProvisionError ? new HttpError(error.status, error.message) : error;
+        });
+      }
       throw new HttpError(404, 'Not found.');
     };
     route()

@@ -11,6 +11,12 @@ export interface WorkerConfig {
   masterKeys: string[];
   /** CIDR ranges outbound calls may reach although private (e.g. 10.0.0.0/8 for an on-premise system). */
   egressAllow: string[];
+  /** Outbound calls per second per connection (burst twice that): protects the tenant's vendor quota. */
+  egressRatePerSecond: number;
+  /** Days device telemetry is kept unless a tenant's device quota says otherwise. */
+  deviceRetentionDays: number;
+  /** Attempts a run gets for retryable failures before it fails for good (default: the engine's policy). */
+  runMaxAttempts?: number;
 }
 
 const schema = z.object({
@@ -22,6 +28,9 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   MASTER_KEYS: z.string().min(40, 'MASTER_KEYS must hold at least one base64 32-byte key (comma-separated, current first)'),
   EGRESS_ALLOW: z.string().default(''),
+  EGRESS_RATE_PER_SECOND: z.coerce.number().positive().max(100_000).default(50),
+  DEVICE_RETENTION_DAYS: z.coerce.number({ error: 'DEVICE_RETENTION_DAYS must be a whole number of days' }).int().min(1).max(3650).default(7),
+  RUN_MAX_ATTEMPTS: z.coerce.number({ error: 'RUN_MAX_ATTEMPTS must be a whole number from 1 to 20' }).int().min(1).max(20).optional(),
 });
 
 export function parseWorkerConfig(env: Record<string, string | undefined>): WorkerConfig {
@@ -37,5 +46,8 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     logLevel: e.LOG_LEVEL,
     masterKeys: e.MASTER_KEYS.split(',').map((k) => k.trim()).filter(Boolean),
     egressAllow: e.EGRESS_ALLOW.split(',').map((c) => c.trim()).filter(Boolean),
+    egressRatePerSecond: e.EGRESS_RATE_PER_SECOND,
+    deviceRetentionDays: e.DEVICE_RETENTION_DAYS,
+    ...(e.RUN_MAX_ATTEMPTS ? { runMaxAttempts: e.RUN_MAX_ATTEMPTS } : {}),
   };
 }

@@ -42,10 +42,10 @@ afterAll(async () => {
   await db?.close();
 });
 
-async function waitFor<T>(check: () => T | undefined, timeoutMs = 20_000): Promise<T> {
+async function waitFor<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = check();
+    const value = await check();
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error('timed out waiting');
     await new Promise((r) => setTimeout(r, 50));
@@ -71,6 +71,16 @@ describe('send-email', () => {
 
   it('refuses to enqueue a malformed payload', async () => {
     await expect(enqueue(db.system.pool, 'send-email', { to: 'not-an-email', subject: '', text: 'x' })).rejects.toThrow();
+  });
+});
+
+describe('supervisor', () => {
+  it('heartbeats every worker of the process, so a second process never frees their jobs', async () => {
+    const beating = await waitFor(async () => {
+      const { rows } = await db.system.pool.query<{ worker_id: string }>('SELECT worker_id FROM worker_heartbeat');
+      return rows.length >= 2 ? rows.map((r) => r.worker_id) : undefined;
+    });
+    expect(new Set(beating)).toEqual(new Set(worker.workerIds()));
   });
 });
 

@@ -1,5 +1,6 @@
 import pg from 'pg';
-import { run, Logger, type Runner, type Task, type TaskList } from 'graphile-worker';
+import { EventEmitter } from 'node:events';
+import { run, Logger, type Runner, type Task, type TaskList, type WorkerEvents } from 'graphile-worker';
 import type { Logger as Pino } from 'pino';
 import { createMailer } from '@conflux/mail';
 import { parsePayload, type TaskName } from '@conflux/queue';
@@ -12,6 +13,7 @@ import { nextRuns } from '@conflux/connector-schedule';
 import type { ConnectorLogger } from '@conflux/connector-sdk';
 import type { WorkerConfig } from './env.ts';
 import { sendEmailTask } from './tasks/send-email.ts';
+import { deviceRetentionTask } from './tasks/device-retention.ts';
 import { startSupervisor } from './supervisor.ts';
 
 /** A running worker: its graphile-worker runner and what it owns. */
@@ -42,7 +44,7 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
   pool.on('connect', (client) => client.on('error', (error) => log.error({ err: error }, 'database connection failed')));
   const gate = createTenantGate(config.appDatabaseUrl, { max: config.concurrency + 4 });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
-  const egress = createEgress({ allow: config.egressAllow });
+  const egress = createEgress({ allow: config.egressAllow, rate: { perSecond: config.egressRatePerSecond, burst: config.egressRatePerSecond * 2, maxQueueMs: 2_000 } });
   const catalog = overrides.catalog ?? catalogFrom(connectors);
   const keyring = createKeyring(config.masterKeys);
   const connectorLog: ConnectorLogger = {
@@ -83,16 +85,21 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
     'run-flow': runFlow,
     'schedule-plan': schedulePlan,
     'schedule-tick': scheduleTick,
+    'device-retention': deviceRetentionTask({ pool, gate, defaultDays: config.deviceRetentionDays }),
   };
   const logger = new Logger((scope) => (level, message, meta) => {
     const fn = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' ? 'debug' : 'info';
     log[fn]({ ...scope, ...meta }, message);
   });
-  // Schedules are flows' own triggers (schedule-plan/tick jobs), so graphile-worker's crontab file is not used.
-  const runner = await run({ pgPool: pool, taskList, concurrency: config.concurrency, noHandleSignals: true, pollInterval: 1000, logger, crontab: '' });
+  // Schedules are flows' own triggers (schedule-plan/tick jobs), so graphile-worker's crontab file is not used;
+  // the one platform chore on a clock is telemetry retention, hourly.
+  // The events emitter is passed in, not read from the runner afterwards: run() creates its workers
+  // before it returns, and the supervisor must know every one of them to heartbeat it.
+  const events: WorkerEvents = new EventEmitter();
   const ids = new Set<string>();
-  runner.events.on('worker:create', ({ worker }) => void ids.add(worker.workerId));
-  runner.events.on('worker:release', ({ worker }) => void ids.delete(worker.workerId));
+  events.on('worker:create', ({ worker }) => void ids.add(worker.workerId));
+  events.on('worker:release', ({ worker }) => void ids.delete(worker.workerId));
+  const runner = await run({ pgPool: pool, taskList, concurrency: config.concurrency, noHandleSignals: true, pollInterval: 1000, logger, events, crontab: '17 * * * * device-retention' });
   const supervisor = startSupervisor({ pool, workerIds: () => [...ids], log, intervalMs: overrides.supervisorIntervalMs, staleAfterMs: overrides.staleAfterMs });
   return {
     runner,

@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SMTPServer, type SMTPServerSession } from 'smtp-server';
 import { ConnectorError, connectorManifest, type AuthValue } from '@conflux/connector-sdk';
-import { runAction } from '../../../test/support/connector-context.ts';
-import email, { mailboxAddress, messageIdFor } from './index.ts';
+import { connectionTestContext, runAction } from '../../../test/support/connector-context.ts';
+import email, { mailboxAddress, messageIdFor, testEmailConnection } from './index.ts';
 
 const send = email.actions.send!;
 
@@ -214,5 +214,26 @@ describe('email connector: send over real SMTP', () => {
     const manifest = connectorManifest(email);
     expect(manifest.auth).toMatchObject([{ kind: 'custom', fields: { properties: { host: {}, port: { default: 587 }, secure: { type: 'boolean' }, from: {} } } }]);
     expect(manifest.actions[0]?.props).toMatchObject({ properties: { attachments: { type: 'array' } } });
+  });
+});
+
+describe('email connector: connection test', () => {
+  it('connects and logs in without sending anything', async () => {
+    const smtp = await smtpServer();
+    expect(email.test).toBe(testEmailConnection);
+    const result = await testEmailConnection(connectionTestContext({ auth: connection(smtp.port), ...privateAllowed }));
+    expect(result).toEqual({ ok: true, detail: `127.0.0.1:${smtp.port} accepted the connection and the login of mailer.` });
+    expect(smtp.received).toEqual([]);
+  });
+
+  it('reports a refused login, a closed port and a private host without permission', async () => {
+    const smtp = await smtpServer();
+    const login = await testEmailConnection(connectionTestContext({ auth: connection(smtp.port, { password: 'wrong' }), ...privateAllowed }));
+    expect(login).toMatchObject({ ok: false, refused: true, message: expect.stringMatching(/^The SMTP server check failed: .*535/) });
+    const closed = await testEmailConnection(connectionTestContext({ auth: connection(1), ...privateAllowed }));
+    expect(closed).toMatchObject({ ok: false, message: expect.stringMatching(/ECONNREFUSED|connect/i) });
+    const refused = await testEmailConnection(connectionTestContext({ auth: connection(smtp.port) }));
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('not a public address') });
+    expect(await testEmailConnection(connectionTestContext({ auth: null }))).toMatchObject({ ok: false, message: expect.stringContaining('no SMTP settings') });
   });
 });

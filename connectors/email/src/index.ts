@@ -5,8 +5,9 @@
  */
 import { createHash } from 'node:crypto';
 import { isIP } from 'node:net';
-import nodemailer from 'nodemailer';
-import { ConnectorError, defineAction, defineConnector, z, type AuthValue } from '@conflux/connector-sdk';
+import nodemailer, { type Transporter } from 'nodemailer';
+import type SMTPTransport from 'nodemailer/lib/smtp-transport';
+import { ConnectorError, defineAction, defineConnector, z, type AuthValue, type ConnectionTestContext, type ConnectionTestResult } from '@conflux/connector-sdk';
 import { resolveSmtpHost, SmtpHostRefused } from './smtp-host.ts';
 
 export { resolveSmtpHost, smtpHostAllowed, SmtpHostRefused, type SmtpHostPolicy } from './smtp-host.ts';
@@ -119,6 +120,51 @@ export function smtpError(error: unknown): ConnectorError {
   return ConnectorError.retryable(message, { cause: error, details });
 }
 
+/** A nodemailer transport to the checked address of the connection's SMTP server. */
+async function smtpTransport(smtp: SmtpSettings, metadata: Record<string, unknown>): Promise<Transporter<SMTPTransport.SentMessageInfo>> {
+  let address: string;
+  try {
+    address = await resolveSmtpHost(smtp.host, { allowPrivateNetwork: metadata.allowPrivateNetwork === true });
+  } catch (error) {
+    if (error instanceof SmtpHostRefused) throw smtpError(error);
+    throw ConnectorError.retryable(`SMTP host ${smtp.host} could not be resolved: ${(error as Error).message}`, { cause: error });
+  }
+  return nodemailer.createTransport({
+    // Connect to the address that was checked; TLS still verifies the certificate against the name.
+    host: address,
+    servername: isIP(smtp.host) ? undefined : smtp.host,
+    port: smtp.port,
+    secure: smtp.secure,
+    auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? '' } : undefined,
+    // Fail fast instead of nodemailer's two-minute defaults: the engine retries a temporary failure.
+    connectionTimeout: 15_000,
+    greetingTimeout: 15_000,
+    socketTimeout: 60_000,
+    // Attachments are content only; nodemailer must never read a local file or fetch a URL for us.
+    disableFileAccess: true,
+    disableUrlAccess: true,
+  });
+}
+
+/**
+ * "Test connection": connects, greets, upgrades to TLS when offered and logs in (nodemailer's `verify`),
+ * without sending anything.
+ */
+export async function testEmailConnection(ctx: ConnectionTestContext): Promise<ConnectionTestResult> {
+  let transport: Transporter | undefined;
+  try {
+    const smtp = smtpSettings(ctx.auth);
+    transport = await smtpTransport(smtp, ctx.connection.metadata);
+    await transport.verify();
+    return { ok: true, detail: `${smtp.host}:${smtp.port} accepted the connection${smtp.username ? ` and the login of ${smtp.username}` : ''}.` };
+  } catch (error) {
+    const failure = error instanceof ConnectorError ? error : smtpError(error);
+    return { ok: false, refused: failure.kind === 'auth', message: failure.message.replace(/^Sending mail failed: /, 'The SMTP server check failed: ') };
+  } finally {
+    transport?.close();
+  }
+}
+
 const send = defineAction({
   name: 'Send an email',
   description: 'Sends an email with optional attachments through the connection’s SMTP server.',
@@ -137,28 +183,7 @@ const send = defineAction({
       throw ConnectorError.permanent(`Attachments total ${megabytes(total)}; the limit is ${megabytes(MAX_ATTACHMENT_BYTES)}. Send a link to large files instead.`);
     }
 
-    let address: string;
-    try {
-      address = await resolveSmtpHost(smtp.host, { allowPrivateNetwork: connectionMetadata(ctx).allowPrivateNetwork === true });
-    } catch (error) {
-      if (error instanceof SmtpHostRefused) throw smtpError(error);
-      throw ConnectorError.retryable(`SMTP host ${smtp.host} could not be resolved: ${(error as Error).message}`, { cause: error });
-    }
-    const transport = nodemailer.createTransport({
-      // Connect to the address that was checked; TLS still verifies the certificate against the name.
-      host: address,
-      servername: isIP(smtp.host) ? undefined : smtp.host,
-      port: smtp.port,
-      secure: smtp.secure,
-      auth: smtp.username ? { user: smtp.username, pass: smtp.password ?? '' } : undefined,
-      // Fail fast instead of nodemailer's two-minute defaults: the engine retries a temporary failure.
-      connectionTimeout: 15_000,
-      greetingTimeout: 15_000,
-      socketTimeout: 60_000,
-      // Attachments are content only; nodemailer must never read a local file or fetch a URL for us.
-      disableFileAccess: true,
-      disableUrlAccess: true,
-    });
+    const transport = await smtpTransport(smtp, connectionMetadata(ctx));
     try {
       const info = await transport.sendMail({
         from: smtp.from,
@@ -195,4 +220,5 @@ export default defineConnector({
   egress: { hosts: ['*'] },
   actions: { send },
   triggers: {},
+  test: testEmailConnection,
 });

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError, connectorManifest, type AuthValue } from '@conflux/connector-sdk';
-import { egressRefusal, memoryStore, refusingFetch, runAction } from '../../../test/support/connector-context.ts';
+import { connectionTestContext, egressRefusal, memoryStore, refusingFetch, runAction } from '../../../test/support/connector-context.ts';
 import { startHttpServer, type RecordedRequest, type TestResponse, type TestServer } from '../../../test/support/http-server.ts';
-import http from './index.ts';
+import http, { testHttpConnection } from './index.ts';
 
 const request = http.actions.request!;
 
@@ -226,5 +226,33 @@ describe('http connector: request', () => {
     expect(manifest.auth.map((a) => a.kind)).toEqual(['none', 'api_key', 'bearer', 'basic', 'oauth2']);
     expect(manifest.egress.hosts).toEqual(['*']);
     expect(manifest.actions[0]?.props).toMatchObject({ properties: { url: { description: expect.any(String) } } });
+  });
+});
+
+describe('http connector: connection test', () => {
+  const bearer: AuthValue = { kind: 'bearer', token: 'secret-token' };
+  const api = () => server((r) => (r.headers.authorization === 'Bearer secret-token' ? { body: { id: 'me' } } : { status: 401, body: { error: 'unauthorized' } }));
+
+  it('GETs the test URL with the connection’s credentials', async () => {
+    const target = await api();
+    expect(http.test).toBe(testHttpConnection);
+    const result = await testHttpConnection(connectionTestContext({ auth: bearer, metadata: { testUrl: `${target.url}/v1/me?x=1` } }));
+    expect(result).toEqual({ ok: true, detail: `GET ${target.url}/v1/me answered 200 OK.` });
+    expect(target.requests[0]).toMatchObject({ method: 'GET', path: '/v1/me?x=1' });
+  });
+
+  it('says that the API refused the credentials, without echoing a query-string key', async () => {
+    const target = await api();
+    const apiKey: AuthValue = { kind: 'api_key', apiKey: 'k-123456', placement: 'query', name: 'key' };
+    const result = await testHttpConnection(connectionTestContext({ auth: apiKey, metadata: { testUrl: `${target.url}/v1/me` } }));
+    expect(result).toEqual({ ok: false, refused: true, message: `GET ${target.url}/v1/me answered 401 Unauthorized: the API refused these credentials.` });
+    expect(target.requests[0]?.path).toBe('/v1/me?key=k-123456');
+  });
+
+  it('checks nothing without a test URL, refuses a bad one, and reports a refused address', async () => {
+    expect(await testHttpConnection(connectionTestContext({ auth: bearer }))).toMatchObject({ ok: true, skipped: true });
+    expect(await testHttpConnection(connectionTestContext({ auth: bearer, metadata: { testUrl: 'ftp://x' } }))).toMatchObject({ ok: false });
+    const refused = await testHttpConnection(connectionTestContext({ auth: bearer, metadata: { testUrl: 'http://10.0.0.1/me' }, fetch: refusingFetch(egressRefusal()) }));
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('not a public address') });
   });
 });

@@ -10,6 +10,8 @@ import {
   errorForStatus,
   z,
   type ActionContext,
+  type ConnectionTestContext,
+  type ConnectionTestResult,
 } from '@conflux/connector-sdk';
 import { alreadyClassified } from './failures.ts';
 import { credentialsFor, forgetIssuedToken } from './oauth2.ts';
@@ -174,6 +176,37 @@ const request = defineAction({
   },
 });
 
+/**
+ * "Test connection": a GET of the connection's `testUrl` (an API's "current user" endpoint, say) with its
+ * credentials. The http connector knows nothing else about the API, so without a test URL it checks nothing.
+ */
+export async function testHttpConnection(ctx: ConnectionTestContext): Promise<ConnectionTestResult> {
+  const configured = ctx.connection.metadata.testUrl;
+  if (typeof configured !== 'string' || !configured.trim()) {
+    return { ok: true, skipped: true, detail: 'Nothing was called: add a Test URL under Advanced (for example your API’s current-user endpoint) to check these credentials.' };
+  }
+  const url = URL.parse(configured.trim());
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) return { ok: false, message: 'The Test URL is not an absolute http(s) URL.' };
+  if (ctx.auth?.kind === 'oauth2' && !ctx.auth.accessToken) {
+    return { ok: true, skipped: true, detail: 'Nothing was called: OAuth2 client-credentials tokens are fetched by each request step from its Token URL.' };
+  }
+  const headers = new Headers({ accept: 'application/json, */*;q=0.5' });
+  applyAuth(ctx.auth, url, headers);
+  const where = target('GET', url);
+  let response: Response;
+  try {
+    response = await ctx.fetch(url, { method: 'GET', headers, signal: ctx.signal });
+  } catch (error) {
+    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
+    return { ok: false, message: `${where} failed before a response: ${reason}` };
+  }
+  await response.body?.cancel().catch(() => undefined);
+  const answered = `${where} answered ${response.status} ${response.statusText}`.trim();
+  if (response.ok) return { ok: true, detail: `${answered}.` };
+  if (response.status === 401 || response.status === 403) return { ok: false, refused: true, message: `${answered}: the API refused these credentials.` };
+  return { ok: false, message: `${answered}.` };
+}
+
 const icon =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24" fill="none" stroke="currentColor" stroke-width="1.8"><circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c2.5 2.7 3.8 5.7 3.8 9s-1.3 6.3-3.8 9c-2.5-2.7-3.8-5.7-3.8-9S9.5 5.7 12 3z"/></svg>';
 
@@ -203,4 +236,13 @@ export default defineConnector({
   egress: { hosts: ['*'] },
   actions: { request },
   triggers: {},
+  connectionMetadata: [
+    {
+      key: 'testUrl',
+      label: 'Test URL',
+      description: 'An endpoint that “Test connection” calls with GET and these credentials, such as your API’s current-user endpoint. Nothing else uses it.',
+      example: 'https://api.example.com/v1/me',
+    },
+  ],
+  test: testHttpConnection,
 });

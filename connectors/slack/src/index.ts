@@ -3,7 +3,17 @@
  * `@slack/web-api`, which accepts an injected fetch and base URL), or through an incoming-webhook URL.
  * Slack's client retries and queues on its own; both are switched off, because the engine owns retries.
  */
-import { ConnectorError, defineAction, defineConnector, errorForStatus, isConnectorError, z, type ActionContext } from '@conflux/connector-sdk';
+import {
+  ConnectorError,
+  defineAction,
+  defineConnector,
+  errorForStatus,
+  isConnectorError,
+  z,
+  type ActionContext,
+  type ConnectionTestContext,
+  type ConnectionTestResult,
+} from '@conflux/connector-sdk';
 import {
   LogLevel,
   WebAPIHTTPError,
@@ -83,12 +93,12 @@ function apiBaseUrl(ctx: object): string {
 }
 
 /** The guarded fetch, also cancelled when the platform aborts the step. */
-function fetchFor(ctx: ActionContext<unknown>): typeof fetch {
+function fetchFor(ctx: Pick<ActionContext<unknown>, 'fetch' | 'signal'>): typeof fetch {
   return (input, init) => ctx.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal });
 }
 
 // Slack's client logs request details at debug level; only its warnings (e.g. "text is missing") matter.
-function slackLogger(ctx: ActionContext<unknown>): Logger {
+function slackLogger(ctx: Pick<ActionContext<unknown>, 'log'>): Logger {
   const text = (parts: unknown[]) => parts.map(String).join(' ');
   return {
     debug: () => undefined,
@@ -191,6 +201,34 @@ const sendWebhookMessage = defineAction({
   },
 });
 
+/**
+ * "Test connection": `auth.test`, Slack's own "who am I" call, which needs no scope and changes nothing.
+ * A connection without a token (incoming webhooks only) has nothing to check.
+ */
+export async function testSlackConnection(ctx: ConnectionTestContext): Promise<ConnectionTestResult> {
+  if (ctx.auth?.kind !== 'bearer') {
+    return { ok: true, skipped: true, detail: 'This connection holds no token, so there is nothing to check: incoming-webhook URLs are given on each step.' };
+  }
+  const client = new WebClient(ctx.auth.token, {
+    slackApiUrl: `${apiBaseUrl(ctx)}/api/`,
+    fetch: fetchFor(ctx),
+    retryConfig: { retries: 0 },
+    rejectRateLimitedCalls: true,
+    logger: slackLogger(ctx),
+  });
+  try {
+    const who = await client.auth.test();
+    const team = who.team ? `the Slack workspace “${who.team}”` : 'Slack';
+    return { ok: true, detail: `Connected to ${team} as ${who.user ?? 'the app'}${who.bot_id ? ' (bot)' : ''}.` };
+  } catch (error) {
+    const classified = slackError(error, 'auth.test');
+    if (isConnectorError(classified) && classified.kind === 'auth') {
+      return { ok: false, refused: true, message: `${classified.message}. Use the Bot User OAuth Token (xoxb-…) of an app installed in your workspace.` };
+    }
+    return { ok: false, message: (classified as Error).message };
+  }
+}
+
 const icon =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><g fill="none" stroke="currentColor" stroke-width="2.6" stroke-linecap="round"><path d="M9.5 3.5v7M14.5 13.5v7M3.5 14.5h7M13.5 9.5h7"/></g></svg>';
 
@@ -208,4 +246,5 @@ export default defineConnector({
   egress: { hosts: ['slack.com', 'hooks.slack.com'] },
   actions: { postMessage, sendWebhookMessage },
   triggers: {},
+  test: testSlackConnection,
 });

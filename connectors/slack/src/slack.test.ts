@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnectorError, connectorManifest, type AuthValue } from '@conflux/connector-sdk';
-import { egressRefusal, refusingFetch, runAction } from '../../../test/support/connector-context.ts';
+import { connectionTestContext, egressRefusal, refusingFetch, runAction } from '../../../test/support/connector-context.ts';
 import { startHttpServer, type RecordedRequest, type TestResponse, type TestServer } from '../../../test/support/http-server.ts';
-import slack, { webhookUrlAllowed } from './index.ts';
+import slack, { testSlackConnection, webhookUrlAllowed } from './index.ts';
 
 const postMessage = slack.actions.postMessage!;
 const sendWebhookMessage = slack.actions.sendWebhookMessage!;
@@ -164,4 +164,33 @@ it('slack manifest lists bearer first and the Slack hosts', () => {
   expect(manifest.auth.map((a) => a.kind)).toEqual(['bearer', 'none']);
   expect(manifest.egress.hosts).toEqual(['slack.com', 'hooks.slack.com']);
   expect(manifest.actions.map((a) => a.key)).toEqual(['postMessage', 'sendWebhookMessage']);
+});
+
+describe('slack connector: connection test', () => {
+  function authTestApi(request: RecordedRequest): TestResponse {
+    if (request.path !== '/api/auth.test') return { status: 404, body: 'unknown method' };
+    const token = request.headers.authorization?.replace(/^Bearer /, '');
+    if (token !== 'xoxb-good') return { body: { ok: false, error: 'invalid_auth' } };
+    return { body: { ok: true, url: 'https://acme.slack.com/', team: 'Acme', user: 'conflux', team_id: 'T1', user_id: 'U1', bot_id: 'B1' } };
+  }
+
+  it('calls auth.test with the bot token and names the workspace', async () => {
+    const api = await server(authTestApi);
+    expect(slack.test).toBe(testSlackConnection);
+    const result = await testSlackConnection(connectionTestContext({ auth: bot, metadata: { apiBaseUrl: api.url } }));
+    expect(result).toEqual({ ok: true, detail: 'Connected to the Slack workspace “Acme” as conflux (bot).' });
+    expect(api.requests.map((r) => r.path)).toEqual(['/api/auth.test']);
+  });
+
+  it('explains a refused token', async () => {
+    const api = await server(authTestApi);
+    const result = await testSlackConnection(connectionTestContext({ auth: { kind: 'bearer', token: 'xoxb-bad' }, metadata: { apiBaseUrl: api.url } }));
+    expect(result).toMatchObject({ ok: false, refused: true, message: expect.stringMatching(/invalid_auth.*xoxb/) });
+  });
+
+  it('reports the guarded fetch’s refusal, and has nothing to check without a token', async () => {
+    const refused = await testSlackConnection(connectionTestContext({ auth: bot, fetch: refusingFetch(egressRefusal()) }));
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('not a public address') });
+    expect(await testSlackConnection(connectionTestContext({ auth: { kind: 'none' } }))).toMatchObject({ ok: true, skipped: true });
+  });
 });

@@ -18,6 +18,8 @@ import {
   parseRetryAfter,
   z,
   type ActionContext,
+  type ConnectionTestContext,
+  type ConnectionTestResult,
   type InboundEvent,
 } from '@conflux/connector-sdk';
 
@@ -42,11 +44,11 @@ export function apiAddress(apiBaseUrl: unknown): Pick<Stripe.StripeConfig, 'host
 }
 
 /** The guarded fetch, also cancelled when the platform aborts the step. */
-function fetchFor(ctx: ActionContext<unknown>): typeof fetch {
+function fetchFor(ctx: Pick<ActionContext<unknown>, 'fetch' | 'signal'>): typeof fetch {
   return (input, init) => ctx.fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, ctx.signal]) : ctx.signal });
 }
 
-function stripeFor(ctx: ActionContext<unknown>): Stripe {
+function stripeFor(ctx: Pick<ActionContext<unknown>, 'auth' | 'fetch' | 'signal' | 'connection'>): Stripe {
   if (ctx.auth?.kind !== 'bearer') throw ConnectorError.auth('The Stripe connection has no secret key: reconnect it.');
   return new Stripe(ctx.auth.token, {
     httpClient: Stripe.createFetchHttpClient(fetchFor(ctx)),
@@ -246,6 +248,24 @@ const event = defineTrigger({
   },
 });
 
+/**
+ * "Test connection": retrieves the balance, a read-only call any full secret key may make. A restricted key
+ * without access to the balance still proved that Stripe knows it, which is all this checks.
+ */
+export async function testStripeConnection(ctx: ConnectionTestContext): Promise<ConnectionTestResult> {
+  if (ctx.auth?.kind !== 'bearer') return { ok: false, message: 'The connection has no secret key: replace its credentials.' };
+  try {
+    const balance = await stripeFor(ctx).balance.retrieve();
+    return { ok: true, detail: `Stripe accepted the key (${balance.livemode ? 'live' : 'test'} mode).` };
+  } catch (error) {
+    if (error instanceof Stripe.errors.StripePermissionError) {
+      return { ok: true, detail: 'Stripe accepted the key. It is a restricted key without access to the balance, which Conflux does not need.' };
+    }
+    if (error instanceof Stripe.errors.StripeAuthenticationError) return { ok: false, refused: true, message: `Stripe refused the key: ${error.message}` };
+    return { ok: false, message: (stripeError(error) as Error).message };
+  }
+}
+
 const icon =
   '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><rect width="24" height="24" rx="5" fill="#635bff"/><path fill="#fff" d="M11.2 9.4c0-.6.5-.9 1.3-.9 1.2 0 2.6.4 3.8 1V6.1a10 10 0 0 0-3.8-.7c-3.1 0-5.2 1.6-5.2 4.3 0 4.2 5.8 3.5 5.8 5.3 0 .7-.6 1-1.5 1-1.3 0-2.9-.5-4.2-1.2v3.5c1.4.6 2.9.9 4.2.9 3.2 0 5.4-1.6 5.4-4.3 0-4.5-5.8-3.7-5.8-5.5z"/></svg>';
 
@@ -260,6 +280,15 @@ export default defineConnector({
   egress: { hosts: ['api.stripe.com'] },
   actions: { createCustomer, updateCustomer, createInvoiceItem },
   triggers: { event },
+  connectionMetadata: [
+    {
+      key: 'stripeAccountId',
+      label: 'Stripe account ID',
+      description: 'The Stripe account (acct_…) whose events start this workspace’s “On a Stripe event” flows.',
+      example: 'acct_1Nv0FGQ9RKHgCVdK',
+    },
+  ],
+  test: testStripeConnection,
   appWebhook: {
     verify(request, secret, now = Date.now()): InboundEvent[] {
       const signature = request.headers['stripe-signature'];

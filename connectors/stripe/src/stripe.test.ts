@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import Stripe from 'stripe';
 import { ConnectorError, connectorManifest, type AppWebhookTriggerDefinition, type AuthValue } from '@conflux/connector-sdk';
-import { egressRefusal, inboundRequest, refusingFetch, runAction, type TestContextOptions } from '../../../test/support/connector-context.ts';
+import { connectionTestContext, egressRefusal, inboundRequest, refusingFetch, runAction, type TestContextOptions } from '../../../test/support/connector-context.ts';
 import { startFakeStripe, type FakeStripe } from '../../../test/support/fake-stripe.ts';
-import stripe, { apiAddress, eventTypeMatches, PLATFORM_ROUTING_KEY } from './index.ts';
+import stripe, { apiAddress, eventTypeMatches, PLATFORM_ROUTING_KEY, testStripeConnection } from './index.ts';
 
 const { createCustomer, updateCustomer, createInvoiceItem } = stripe.actions as Required<typeof stripe.actions>;
 const key: AuthValue = { kind: 'bearer', token: 'sk_test_conflux' };
@@ -227,4 +227,28 @@ it('stripe manifest builds with bearer auth and Stripe’s host', () => {
   expect(manifest.auth.map((a) => a.kind)).toEqual(['bearer']);
   expect(manifest.egress.hosts).toEqual(['api.stripe.com']);
   expect(manifest.triggers).toMatchObject([{ key: 'event', type: 'app_webhook' }]);
+});
+
+describe('stripe connector: connection test', () => {
+  it('retrieves the balance with the key', async () => {
+    expect(stripe.test).toBe(testStripeConnection);
+    expect(await testStripeConnection(connectionTestContext(options()))).toEqual({ ok: true, detail: 'Stripe accepted the key (test mode).' });
+    expect(fake.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /v1/balance']);
+  });
+
+  it('a wrong key fails with Stripe’s message; a restricted key without balance access passes', async () => {
+    const wrong = await testStripeConnection(connectionTestContext(options({ auth: { kind: 'bearer', token: 'sk_test_wrong' } })));
+    expect(wrong).toMatchObject({ ok: false, refused: true, message: expect.stringMatching(/^Stripe refused the key: Invalid API Key/) });
+    fake.failNext(403, { type: 'invalid_request_error', message: 'The provided key does not have the required permissions' });
+    expect(await testStripeConnection(connectionTestContext(options()))).toMatchObject({ ok: true, detail: expect.stringContaining('restricted key') });
+  });
+
+  it('an unreachable API or a refused address is a readable failure', async () => {
+    const refused = await testStripeConnection(connectionTestContext(options({ fetch: refusingFetch(egressRefusal()) })));
+    expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('not a public address') });
+  });
+
+  it('documents the account id it routes events by', () => {
+    expect(connectorManifest(stripe).connectionMetadata.map((f) => f.key)).toEqual(['stripeAccountId']);
+  });
 });

@@ -24,11 +24,12 @@ export interface AppSpec {
   requires?: Requirement[];
 }
 
-/** portal (Next.js: `next start` in production, `next dev` otherwise) and worker (tsx). */
+/** portal (Next.js: `next start` in production, `next dev` otherwise), worker, gateway and mqtt (tsx). */
 export function defaultApps(params: { repoRoot: string; mode: 'development' | 'production'; port: number }): AppSpec[] {
   const portalDir = path.join(params.repoRoot, 'apps/portal');
   const workerDir = path.join(params.repoRoot, 'apps/worker');
   const gatewayDir = path.join(params.repoRoot, 'apps/gateway');
+  const mqttDir = path.join(params.repoRoot, 'apps/mqtt');
   const next = path.join(portalDir, 'node_modules/.bin/next');
   const tsx = path.join(params.repoRoot, 'node_modules/.bin/tsx');
   const notInstalled = 'run `pnpm install` first';
@@ -70,7 +71,16 @@ export function defaultApps(params: { repoRoot: string; mode: 'development' | 'p
     cwd: gatewayDir,
     requires: [{ path: path.join(gatewayDir, 'src/main.ts'), missing: 'apps/gateway/src/main.ts is missing from this checkout' }],
   };
-  return [portal, worker, gateway];
+  // Device ingestion: the embedded MQTT broker, or a client of MQTT_URL.
+  const mqtt: AppSpec = {
+    name: 'mqtt',
+    color: 'yellow',
+    command: tsx,
+    args: ['src/main.ts'],
+    cwd: mqttDir,
+    requires: [{ path: path.join(mqttDir, 'src/main.ts'), missing: 'apps/mqtt/src/main.ts is missing from this checkout' }],
+  };
+  return [portal, worker, gateway, mqtt];
 }
 
 /** Throws a LaunchError listing every missing requirement of `apps`. */

@@ -34,6 +34,9 @@ describe('parseEnv', () => {
       masterKeys: undefined,
       gatewayPort: 3001,
       gatewayUrl: undefined,
+      mqttUrl: undefined,
+      mqttPort: 1884,
+      mqttPublicUrl: undefined,
     });
   });
 

@@ -32,6 +32,11 @@ export interface LauncherEnv {
   gatewayPort: number;
   /** The gateway's public URL, shown in webhook URLs; unset → http://localhost:<gateway port>. */
   gatewayUrl: string | undefined;
+  /** An external MQTT broker to ingest from; unset → the embedded broker on mqttPort. */
+  mqttUrl: string | undefined;
+  mqttPort: number;
+  /** Where devices connect, shown with their credentials; unset → derived from the broker in use. */
+  mqttPublicUrl: string | undefined;
 }
 
 /** A bad environment variable; the message is one line naming it. */
@@ -57,10 +62,13 @@ export const LAUNCHER_VARIABLES = [
   'MASTER_KEYS',
   'GATEWAY_PORT',
   'GATEWAY_URL',
+  'MQTT_URL',
+  'MQTT_PORT',
+  'MQTT_PUBLIC_URL',
 ] as const;
 
 // Values of these may be echoed in an error; the others can carry passwords.
-const SHOWABLE = new Set(['MAIL_FROM', 'PORT', 'PUBLIC_URL', 'CONFLUX_DATA_DIR', 'LOG_LEVEL', 'EMBEDDED_PG_PORT', 'CONFLUX_MODE', 'GATEWAY_PORT', 'GATEWAY_URL']);
+const SHOWABLE = new Set(['MAIL_FROM', 'PORT', 'PUBLIC_URL', 'CONFLUX_DATA_DIR', 'LOG_LEVEL', 'EMBEDDED_PG_PORT', 'CONFLUX_MODE', 'GATEWAY_PORT', 'GATEWAY_URL', 'MQTT_PORT', 'MQTT_PUBLIC_URL']);
 
 function urlWithScheme(schemes: string[], example: string) {
   return z.string().refine(
@@ -106,6 +114,10 @@ const schema = z.object({
     .optional(),
   GATEWAY_PORT: port.default(3001),
   GATEWAY_URL: urlWithScheme(['http:', 'https:'], 'https://hooks.example.com').optional(),
+  MQTT_URL: urlWithScheme(['mqtt:', 'mqtts:', 'ws:', 'wss:'], 'mqtt://user:password@broker:1883').optional(),
+  // 1883 is the usual broker port and often taken (a local Mosquitto): the embedded broker defaults to 1884.
+  MQTT_PORT: port.default(1884),
+  MQTT_PUBLIC_URL: urlWithScheme(['mqtt:', 'mqtts:', 'ws:', 'wss:'], 'mqtts://devices.example.com:8883').optional(),
 });
 
 /**
@@ -156,5 +168,8 @@ export function parseEnv(
     masterKeys: env.MASTER_KEYS,
     gatewayPort: env.GATEWAY_PORT,
     gatewayUrl: env.GATEWAY_URL?.replace(/\/+$/, ''),
+    mqttUrl: env.MQTT_URL,
+    mqttPort: env.MQTT_PORT,
+    mqttPublicUrl: env.MQTT_PUBLIC_URL?.replace(/\/+$/, ''),
   };
 }

@@ -230,6 +230,7 @@ describe('default apps', () => {
         ['portal', ['start', '-p', '3000']],
         ['worker', ['src/main.ts']],
         ['gateway', ['src/main.ts']],
+        ['mqtt', ['src/main.ts']],
       ]);
       expect(() => checkApps(production)).toThrow(/portal: The portal is not built: run `pnpm build` first/);
       expect(() => checkApps(production)).toThrow(/worker: apps\/worker\/src\/main\.ts is missing/);

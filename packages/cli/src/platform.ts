@@ -87,6 +87,14 @@ export interface Platform {
 // FATAL and PANIC are about the server or a connection, e.g. a refused password.
 const DB_PROBLEM = /\b(FATAL|PANIC):/;
 
+/** A broker URL as devices may be shown it: without the ingest's own username and password. */
+function withoutCredentials(url: string): string {
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = '';
+  return parsed.toString().replace(/\/+$/, '');
+}
+
 /** Resolves once something answers HTTP on 127.0.0.1:port (any status), or when `given up` turns true. */
 async function waitForHttp(port: number, givenUp: () => boolean): Promise<boolean> {
   while (!givenUp()) {
@@ -142,6 +150,14 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
     say(`Port ${env.gatewayPort} (GATEWAY_PORT) is busy: the gateway uses ${gatewayPort} instead (set GATEWAY_PORT to choose)`);
   }
   const gatewayUrl = env.gatewayUrl ?? `http://localhost:${gatewayPort}`;
+
+  // Devices: the embedded broker unless MQTT_URL names one; like the gateway, it takes the next free port.
+  let mqttPort = env.mqttPort;
+  if (!env.mqttUrl && !(await isPortFree(mqttPort))) {
+    mqttPort = await findFreePort(mqttPort + 1);
+    say(`Port ${env.mqttPort} (MQTT_PORT) is busy: the embedded MQTT broker uses ${mqttPort} instead (set MQTT_PORT to choose)`);
+  }
+  const mqttPublicUrl = env.mqttPublicUrl ?? (env.mqttUrl ? withoutCredentials(env.mqttUrl) : `mqtt://localhost:${mqttPort}`);
 
   let cachedSecrets: LocalSecrets | undefined;
   const secrets = () => {
@@ -216,6 +232,9 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       MASTER_KEYS: env.masterKeys ?? secrets().masterKey,
       GATEWAY_PORT: String(gatewayPort),
       GATEWAY_URL: gatewayUrl,
+      MQTT_PORT: String(mqttPort),
+      MQTT_PUBLIC_URL: mqttPublicUrl,
+      ...(env.mqttUrl ? { MQTT_URL: env.mqttUrl } : {}),
       SMTP_URL: smtpUrl,
       MAIL_FROM: env.mailFrom,
       PUBLIC_URL: env.publicUrl,
@@ -277,6 +296,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   say(paint(`  Conflux is ready: ${env.publicUrl}`, color ? 'green' : null, true));
   if (mailboxUrl) say(`  Mailbox (dev): ${mailboxUrl}`);
   say(`  Webhooks:      ${gatewayUrl}/hooks/…`);
+  say(`  MQTT:          ${mqttPublicUrl}${env.mqttUrl ? ' (external broker)' : ' (embedded broker)'}`);
   say('');
 
   let exitReason: PlatformExit | undefined;

@@ -40,22 +40,35 @@ const secret = (label: string) => z.string().min(1, `${label} is required`).max(
 
 /**
  * What a person types when creating a connection of this kind (validated server-side; the portal draws
- * the form from its JSON Schema). OAuth2 authorization-code credentials come from the provider instead.
+ * the form from its JSON Schema, titles and descriptions included). OAuth2 authorization-code credentials
+ * come from the provider instead: the person enters the OAuth app's client id and secret, then approves.
  */
 export function authInputSchema(definition: AuthDefinition): z.ZodObject {
   switch (definition.kind) {
     case 'none':
       return z.strictObject({});
-    case 'api_key':
-      return z.strictObject({ apiKey: secret('API key') });
+    case 'api_key': {
+      const where = definition.placement === 'header' ? `the ${definition.name} header` : `the ${definition.name} query parameter`;
+      return z.strictObject({ apiKey: secret('API key').meta({ title: 'API key', description: `Sent in ${where} of every request.` }) });
+    }
     case 'basic':
-      return z.strictObject({ username: z.string().min(1, 'Username is required').max(1024), password: secret('Password') });
-    case 'bearer':
-      return z.strictObject({ token: secret('Token') });
-    case 'oauth2':
+      return z.strictObject({
+        username: z.string().min(1, 'Username is required').max(1024).meta({ title: 'Username' }),
+        password: secret('Password').meta({ title: 'Password' }),
+      });
+    case 'bearer': {
+      const title = definition.label ?? 'Token';
+      return z.strictObject({ token: secret(title).meta({ title, description: 'Sent as “Authorization: Bearer …” with every request.' }) });
+    }
+    case 'oauth2': {
+      const client = {
+        clientId: secret('Client ID').meta({ title: 'Client ID', description: 'The client ID of the OAuth app you registered with the provider.' }),
+        clientSecret: secret('Client secret').meta({ title: 'Client secret', description: 'The client secret of that OAuth app.' }),
+      };
       return definition.grant === 'client_credentials'
-        ? z.strictObject({ clientId: secret('Client ID'), clientSecret: secret('Client secret'), scope: z.string().max(1024).optional() })
-        : z.strictObject({ clientId: secret('Client ID'), clientSecret: secret('Client secret') });
+        ? z.strictObject({ ...client, scope: z.string().max(1024).optional().meta({ title: 'Scope', description: 'Space-separated scopes to request; leave empty for the app’s defaults.' }) })
+        : z.strictObject(client);
+    }
     case 'custom':
       return definition.fields;
   }

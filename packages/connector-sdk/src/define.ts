@@ -31,6 +31,35 @@ export interface ActionContext<P> {
   idempotencyKey: string;
   signal: AbortSignal;
   run: { id: string; stepKey: string; attempt: number; flowId: string };
+  /**
+   * Commands to the tenant's devices (MQTT). Given by the platform to first-party device connectors only:
+   * the command is queued inside the run's tenant gate and published by the MQTT app.
+   */
+  devices?: DeviceCommands;
+}
+
+/** A command for one of the tenant's devices, published on `t/{tenant}/d/{device}/down/{channel}`. */
+export interface DeviceCommand {
+  deviceId: string;
+  channel: string;
+  /** A JSON value (sent as JSON text) or a string (sent as is). */
+  payload: unknown;
+  qos: 0 | 1;
+}
+
+/** What a queued command looks like to the flow. */
+export interface QueuedDeviceCommand {
+  commandId: string;
+  topic: string;
+  status: 'queued' | 'sent' | 'failed';
+  /** True when this step had queued it already (a retry): nothing new was queued. */
+  duplicate: boolean;
+}
+
+/** The platform service behind `ctx.devices`. */
+export interface DeviceCommands {
+  /** Queues a command once per step (the step's idempotency key); throws ConnectorError('permanent') for an unknown or disabled device. */
+  send(command: DeviceCommand): Promise<QueuedDeviceCommand>;
 }
 
 /** An action: typed props in, JSON out. */
@@ -109,7 +138,36 @@ export interface ScheduleTriggerDefinition<P extends z.ZodObject = z.ZodObject> 
   sample: unknown;
 }
 
-export type TriggerDefinition = WebhookTriggerDefinition | AppWebhookTriggerDefinition | ScheduleTriggerDefinition;
+/** A telemetry message of a device, as device-message triggers see it (and as the flow's `trigger`). */
+export interface DeviceMessageEvent {
+  deviceId: string;
+  deviceName: string;
+  deviceType: string;
+  tags: string[];
+  topic: string;
+  channel: string;
+  payloadFormat: 'json' | 'raw';
+  /** The parsed JSON (json devices) or the bytes as base64 (raw devices). */
+  payload: unknown;
+  qos: number;
+  /** ISO 8601. */
+  receivedAt: string;
+  /** The stored message's id. */
+  messageId: string;
+}
+
+/** Messages published by a tenant's devices over MQTT, matched per flow (topic filter, device, tag…). */
+export interface DeviceMessageTriggerDefinition<P extends z.ZodObject = z.ZodObject> {
+  type: 'device_message';
+  name: string;
+  description: string;
+  props: P;
+  sample: unknown;
+  /** Whether a device message starts a flow with these props. Called for every message: keep it cheap. */
+  matches(props: z.output<P>, message: DeviceMessageEvent): boolean;
+}
+
+export type TriggerDefinition = WebhookTriggerDefinition | AppWebhookTriggerDefinition | ScheduleTriggerDefinition | DeviceMessageTriggerDefinition;
 
 /** The provider-wide side of app webhooks: signature check and event extraction with routing keys. */
 export interface AppWebhookDefinition {
@@ -117,6 +175,34 @@ export interface AppWebhookDefinition {
   verify(request: InboundRequest, secret: string, now?: number): InboundEvent[];
   /** How the routing key of a connection is found (e.g. the Stripe account id in its metadata). */
   routingKeyOf(connection: { metadata: Record<string, unknown> }): string | undefined;
+}
+
+/** What a connection test receives: the connection's decrypted credentials and settings, and the guarded fetch. */
+export interface ConnectionTestContext {
+  auth: AuthValue | null;
+  connection: { id: string; metadata: Record<string, unknown> };
+  /** The guarded fetch, limited to the connector's allowed hosts. */
+  fetch: typeof fetch;
+  log: ConnectorLogger;
+  /** Aborted when the test takes too long. */
+  signal: AbortSignal;
+}
+
+/**
+ * The outcome of a connection test, in words the tenant can act on (never secrets). `skipped` says that
+ * nothing could be checked (e.g. a connection without credentials), which is not a failure; `refused` says
+ * that the service rejected the credentials themselves (the connection then needs new ones), as opposed to
+ * not answering.
+ */
+export type ConnectionTestResult = { ok: true; detail: string; skipped?: boolean } | { ok: false; message: string; refused?: boolean };
+
+/** A non-secret connection setting that connector code reads from `ctx.connection.metadata`. */
+export interface ConnectionMetadataField {
+  key: string;
+  label: string;
+  description: string;
+  /** An example value, shown as the input's placeholder. */
+  example?: string;
 }
 
 /** A connector: its manifest and its actions and triggers. */
@@ -131,10 +217,21 @@ export interface ConnectorDefinition {
   /** Accepted auth kinds; the first is the default. */
   auth: AuthDefinition[];
   /** Hosts the connector's calls may reach (`*` for any public host, as the http connector does). */
-  egress: { hosts: string[] };
+  egress: {
+    hosts: string[];
+    /** True for connectors whose actions call nothing over HTTP (they use platform services such as `ctx.devices`). */
+    none?: boolean;
+  };
   actions: Record<string, ActionDefinition>;
   triggers: Record<string, TriggerDefinition>;
   appWebhook?: AppWebhookDefinition;
+  /** The connection settings this connector reads, offered to tenants under "Advanced" when they connect. */
+  connectionMetadata?: ConnectionMetadataField[];
+  /**
+   * Checks that a connection's credentials work, for the portal's "Test connection": one cheap, read-only
+   * call (an identity or balance endpoint). Returns a readable outcome rather than throwing.
+   */
+  test?(ctx: ConnectionTestContext): Promise<ConnectionTestResult>;
 }
 
 const ID = /^[a-z][a-z0-9-]{1,39}$/;
@@ -148,7 +245,8 @@ export function defineConnector<C extends ConnectorDefinition>(definition: C): C
   if (!SEMVER.test(definition.version)) problems.push(`version "${definition.version}" is not semver`);
   if (!definition.name.trim()) problems.push('name is empty');
   if (definition.auth.length === 0) problems.push('auth must list at least one kind (use { kind: "none" })');
-  if (definition.egress.hosts.length === 0 && Object.keys(definition.actions).length > 0) problems.push('egress.hosts is empty');
+  if (definition.egress.hosts.length === 0 && !definition.egress.none && Object.keys(definition.actions).length > 0) problems.push('egress.hosts is empty');
+  if (definition.egress.none && definition.egress.hosts.length > 0) problems.push('egress.none contradicts egress.hosts');
   for (const key of [...Object.keys(definition.actions), ...Object.keys(definition.triggers)]) {
     if (!KEY.test(key)) problems.push(`key "${key}" must be camelCase letters and digits`);
   }
@@ -158,6 +256,9 @@ export function defineConnector<C extends ConnectorDefinition>(definition: C): C
   for (const [key, item] of [...Object.entries(definition.actions), ...Object.entries(definition.triggers)]) {
     if (item.sample === undefined) problems.push(`"${key}" has no sample data`);
     if (!(item.props instanceof z.ZodObject)) problems.push(`"${key}" props must be a zod object`);
+  }
+  for (const field of definition.connectionMetadata ?? []) {
+    if (!KEY.test(field.key)) problems.push(`connection metadata key "${field.key}" must be camelCase letters and digits`);
   }
   if (problems.length) throw new Error(`Connector ${definition.id}: ${problems.join('; ')}`);
   return definition;
@@ -170,7 +271,7 @@ export function defineAction<P extends z.ZodObject>(definition: ActionDefinition
 
 /** Declares a trigger with typed props. */
 export function defineTrigger<P extends z.ZodObject>(
-  definition: WebhookTriggerDefinition<P> | AppWebhookTriggerDefinition<P> | ScheduleTriggerDefinition<P>,
+  definition: WebhookTriggerDefinition<P> | AppWebhookTriggerDefinition<P> | ScheduleTriggerDefinition<P> | DeviceMessageTriggerDefinition<P>,
 ): TriggerDefinition {
   return definition as unknown as TriggerDefinition;
 }

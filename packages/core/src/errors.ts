@@ -32,6 +32,11 @@ const codes = {
   RUN_NOT_FOUND: 'not_found',
   RUN_NOT_REPLAYABLE: 'conflict',
   PAYLOAD_TOO_LARGE: 'invalid',
+  OAUTH_UNSUPPORTED: 'invalid',
+  DEVICE_NOT_FOUND: 'not_found',
+  DEVICE_DISABLED: 'precondition',
+  PROVISIONING_KEY_NOT_FOUND: 'not_found',
+  PROVISIONING_KEY_INVALID: 'unauthenticated',
 } as const satisfies Record<string, ErrorKind>;
 
 /** A known failure code. */

@@ -24,7 +24,9 @@ afterAll(async () => {
 
 type Column = { type: string; nullable: boolean };
 
-function expectedType(field: { type: string; kind: string; nativeType?: readonly [string, readonly string[]] | null }, enums: Map<string, string>): string {
+function expectedType(field: { type: string; kind: string; isList?: boolean; nativeType?: readonly [string, readonly string[]] | null }, enums: Map<string, string>): string {
+  // Arrays (e.g. String[] → text[]) compare as ARRAY plus their element type.
+  if (field.isList) return `ARRAY:${expectedType({ ...field, isList: false }, enums)}`;
   if (field.kind === 'enum') return `enum:${enums.get(field.type)}`;
   const native = field.nativeType?.[0];
   switch (field.type) {
@@ -63,14 +65,17 @@ it('schema.prisma and the migrated database agree', async () => {
     }
   }
 
-  const { rows } = await owner.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string }>(`
-    SELECT table_name, column_name, data_type, udt_name, is_nullable
-      FROM information_schema.columns
-     WHERE table_schema = 'public' AND table_name <> 'schema_migrations'`);
+  const { rows } = await owner.query<{ table_name: string; column_name: string; data_type: string; udt_name: string; is_nullable: string; element_type: string | null }>(`
+    SELECT c.table_name, c.column_name, c.data_type, c.udt_name, c.is_nullable, e.data_type AS element_type
+      FROM information_schema.columns c
+      LEFT JOIN information_schema.element_types e
+        ON e.object_schema = c.table_schema AND e.object_name = c.table_name AND e.object_type = 'TABLE'
+       AND e.collection_type_identifier = c.dtd_identifier
+     WHERE c.table_schema = 'public' AND c.table_name <> 'schema_migrations'`);
   const actual: Record<string, Record<string, Column>> = {};
   for (const r of rows) {
     (actual[r.table_name] ??= {})[r.column_name] = {
-      type: r.data_type === 'USER-DEFINED' ? `enum:${r.udt_name}` : r.data_type,
+      type: r.data_type === 'USER-DEFINED' ? `enum:${r.udt_name}` : r.data_type === 'ARRAY' ? `ARRAY:${r.element_type}` : r.data_type,
       nullable: r.is_nullable === 'YES',
     };
   }

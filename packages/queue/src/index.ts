@@ -14,6 +14,8 @@ export const taskPayloads = {
   'schedule-plan': z.object({ tenantId: z.uuid(), flowId: z.uuid() }),
   /** Fire a scheduled flow at `at` and queue its next tick. */
   'schedule-tick': z.object({ tenantId: z.uuid(), flowId: z.uuid(), at: z.iso.datetime() }),
+  /** Delete device telemetry past its retention: every tenant's (hourly, from the crontab), or one tenant's. */
+  'device-retention': z.object({ tenantId: z.uuid().optional() }),
 } as const;
 
 /** A task the worker knows. */

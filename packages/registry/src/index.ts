@@ -3,6 +3,7 @@
 import type { ConnectorDefinition } from '@conflux/connector-sdk';
 import emailConnector from '@conflux/connector-email';
 import httpConnector from '@conflux/connector-http';
+import mqttConnector from '@conflux/connector-mqtt';
 import scheduleConnector from '@conflux/connector-schedule';
 import slackConnector from '@conflux/connector-slack';
 import stripeConnector from '@conflux/connector-stripe';
@@ -12,6 +13,7 @@ import webhookConnector from '@conflux/connector-webhook';
 export const connectors: ConnectorDefinition[] = [
   emailConnector,
   httpConnector,
+  mqttConnector,
   scheduleConnector,
   slackConnector,
   stripeConnector,

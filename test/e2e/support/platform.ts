@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { cloneDatabase, dropDatabase } from '@conflux/db/admin';
-import { startPlatform, type Platform } from '../../../packages/cli/src/platform.ts';
+import { defaultApps, type AppSpec } from '../../../packages/cli/src/apps.ts';
+import { REPO_ROOT, startPlatform, type Platform } from '../../../packages/cli/src/platform.ts';
 import { freePort } from '../../support/free-port.ts';
 
 export interface TestPlatform {
@@ -14,7 +15,15 @@ export interface TestPlatform {
   stop(): Promise<void>;
 }
 
-export async function startTestPlatform(): Promise<TestPlatform> {
+/** Options of startTestPlatform. */
+export interface TestPlatformOptions {
+  /** Extra variables for the apps, e.g. EGRESS_ALLOW so flows may call a server on this machine. */
+  env?: Record<string, string>;
+  /** Changes the processes started (portal, worker, gateway as `pnpm start` runs them), e.g. to add test connectors. */
+  apps?: (defaults: AppSpec[]) => AppSpec[];
+}
+
+export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const serverUrl = inject('pgServerUrl');
   const name = `conflux_e2e_${process.pid}_${Date.now().toString(36)}`;
   const ownerUrl = await cloneDatabase(serverUrl, { template: inject('pgTemplate'), name });
@@ -35,7 +44,9 @@ export async function startTestPlatform(): Promise<TestPlatform> {
       CONFLUX_DATA_DIR: dataDir,
       AUTH_RATE_LIMIT: 'off',
       LOG_LEVEL: 'warn',
+      ...options.env,
     },
+    ...(options.apps ? { apps: options.apps(defaultApps({ repoRoot: REPO_ROOT, mode: 'production', port })) } : {}),
     write: (text) => void logs.push(text),
     color: false,
     readyTimeoutMs: 90_000,

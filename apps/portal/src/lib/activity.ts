@@ -31,6 +31,14 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
       return person ? `removed ${person}` : 'removed a member';
     case 'member.left':
       return 'left the workspace';
+    case 'connection.created':
+      return entry.target ? `added the connection “${entry.target}”` : 'added a connection';
+    case 'connection.updated':
+      return entry.target ? `changed the connection “${entry.target}”` : 'changed a connection';
+    case 'connection.authorised':
+      return entry.target ? `signed in the connection “${entry.target}”` : 'signed in a connection';
+    case 'connection.deleted':
+      return entry.target ? `deleted the connection “${entry.target}”` : 'deleted a connection';
     default:
       return entry.action.replace(/[._]/g, ' ');
   }

@@ -28,6 +28,8 @@ let victim: {
   connectionId: string;
   flowId: string;
   runId: string;
+  deviceId: string;
+  keyId: string;
   strings: string[];
 };
 
@@ -50,6 +52,27 @@ function valueFor(key: string): unknown {
       return victim.flowId;
     case 'runId':
       return victim.runId;
+    case 'deviceId':
+      return victim.deviceId;
+    case 'keyId':
+      return victim.keyId;
+    case 'type':
+      return 'thermometer';
+    case 'tags':
+      // An array value is a list of candidates (see valueForField): the one candidate is the tag list.
+      return [['stolen']];
+    case 'tag':
+      return 'victim-tag';
+    case 'payloadFormat':
+      return 'raw';
+    case 'channel':
+      return 'valve';
+    case 'payload':
+      return { open: true };
+    case 'qos':
+      return 1;
+    case 'messages':
+      return 5;
     case 'connections':
       return { connection1: victim.connectionId };
     case 'document':
@@ -78,6 +101,10 @@ function valueFor(key: string): unknown {
       return 'path_token';
     case 'limit':
       return 10;
+    case 'days':
+      return 7;
+    case 'timeZone':
+      return 'Europe/Berlin';
     case 'cursor':
     case 'to':
     case 'status':
@@ -99,7 +126,7 @@ function valueFor(key: string): unknown {
       throw new Error(`The attacker/victim sweep does not know the input field "${key}": add it to valueFor()`);
   }
 }
-const REFERENCE_KEYS = new Set(['tenantId', 'membershipId', 'invitationId', 'sessionId', 'userId', 'token', 'connectionId', 'flowId', 'runId', 'connections', 'definition']);
+const REFERENCE_KEYS = new Set(['tenantId', 'membershipId', 'invitationId', 'sessionId', 'userId', 'token', 'connectionId', 'flowId', 'runId', 'connections', 'definition', 'deviceId', 'keyId']);
 
 /** A value for a field: the first candidate its schema accepts (some names mean different things in different procedures). */
 function valueForField(key: string, schema: unknown): unknown {
@@ -123,6 +150,11 @@ async function victimSnapshot(): Promise<string> {
     runs: await q('SELECT * FROM run WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
     steps: await q('SELECT * FROM run_step WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
     keys: await q('SELECT * FROM tenant_key WHERE tenant_id = $1', [victim.tenantId]),
+    devices: await q('SELECT * FROM device WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    deviceMessages: await q('SELECT * FROM device_message WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    deviceStats: await q('SELECT * FROM device_stat_minute WHERE tenant_id = $1 ORDER BY device_id, minute', [victim.tenantId]),
+    deviceCommands: await q('SELECT * FROM device_command WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    provisioningKeys: await q('SELECT * FROM device_provisioning_key WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
     users: await q('SELECT * FROM "user" WHERE id = ANY($1) ORDER BY id', [victim.userIds]),
     sessions: await q('SELECT id, user_id, active_tenant_id, expires_at FROM session WHERE user_id = ANY($1) ORDER BY id', [victim.userIds]),
     accounts: await q('SELECT id, user_id, password FROM account WHERE user_id = ANY($1) ORDER BY id', [victim.userIds]),
@@ -176,6 +208,15 @@ beforeAll(async () => {
   await (createCaller(await victimOwner.context())).flows.setEnabled({ flowId: flow.id, enabled: true });
   const recorded = await services.gate.withTenant(victimTenant.id, (db) => recordEvent(db, { tenantId: victimTenant.id, flowId: flow.id, source: 'webhook', payload: { order: 'victim-order-1' } }));
   await owner.query(`UPDATE run SET status = 'failed' WHERE id = $1`, [recorded.runId]);
+  // A device with telemetry, a command and a provisioning key.
+  const device = await (createCaller(await victimOwner.context())).devices.create({ name: 'Victim Boiler', type: 'thermometer', tags: ['victim-tag'] });
+  await owner.query(
+    `INSERT INTO device_message (tenant_id, device_id, topic, channel, payload, size) VALUES ($1, $2, $3, 'temp', '{"victim":"victim-reading-1"}', 26)`,
+    [victimTenant.id, device.device.id, `t/${victimTenant.id}/d/${device.device.id}/up/temp`],
+  );
+  await owner.query(`INSERT INTO device_stat_minute (tenant_id, device_id, minute, messages) VALUES ($1, $2, date_trunc('minute', now()), 1)`, [victimTenant.id, device.device.id]);
+  await (createCaller(await victimOwner.context())).devices.sendCommand({ deviceId: device.device.id, channel: 'valve', payload: { victim: 'victim-command-1' }, qos: 1 });
+  const key = await (createCaller(await victimOwner.context())).devices.createProvisioningKey({ name: 'Victim Fleet Key' });
   const memberships = await owner.query(`SELECT id FROM membership WHERE tenant_id = $1 ORDER BY role`, [victimTenant.id]);
   const session = await owner.query(`SELECT id FROM session WHERE user_id = $1 LIMIT 1`, [victimOwner.userId]);
   victim = {
@@ -187,11 +228,14 @@ beforeAll(async () => {
     connectionId: connection.id,
     flowId: flow.id,
     runId: recorded.runId,
+    deviceId: device.device.id,
+    keyId: key.provisioningKey.id,
     strings: [],
   };
   victim.strings = [victim.tenantId, ...victim.userIds, ...victim.membershipIds, victim.invitationId, victim.sessionId,
     victim.connectionId, victim.flowId, victim.runId, 'Victim Corp', 'Vera Victim', 'victim-owner@victim.test', 'future@victim.test',
-    'Victim API', 'Victim Orders', 'victim-order-1', 'victim-secret-token'];
+    'Victim API', 'Victim Orders', 'victim-order-1', 'victim-secret-token', victim.deviceId, victim.keyId, 'Victim Boiler',
+    'victim-reading-1', 'victim-command-1', 'Victim Fleet Key', device.credentials.password, key.key];
 
   attacker = await signUpAndSignIn(services, { name: 'Mallory', email: 'mallory@attacker.test', workspaceName: 'Attacker Inc' });
 });

@@ -14,6 +14,10 @@ export interface PortalConfig {
   masterKeys: string[];
   /** Public URL of the webhook gateway, for the URLs shown to tenants. */
   gatewayUrl: string;
+  /** Where devices reach the MQTT broker (shown with their credentials), e.g. mqtt://localhost:1884. */
+  mqttPublicUrl?: string;
+  /** CIDR ranges connector calls from the portal (connection tests, OAuth token exchanges) may reach although private. */
+  egressAllow: string[];
 }
 
 const schema = z.object({
@@ -25,6 +29,8 @@ const schema = z.object({
   AUTH_RATE_LIMIT: z.enum(['on', 'off']).default('on'),
   MASTER_KEYS: z.string().min(40, 'MASTER_KEYS must hold at least one base64 32-byte key (start Conflux with `pnpm start`, which sets it)'),
   GATEWAY_URL: z.url().default('http://localhost:3001'),
+  MQTT_PUBLIC_URL: z.string().regex(/^(mqtts?|wss?):\/\/\S+$/, 'MQTT_PUBLIC_URL must be a URL like mqtt://broker.example.com:1883').optional(),
+  EGRESS_ALLOW: z.string().default(''),
 });
 
 export function parsePortalConfig(env: Record<string, string | undefined>): PortalConfig {
@@ -42,5 +48,7 @@ export function parsePortalConfig(env: Record<string, string | undefined>): Port
     authRateLimit: e.AUTH_RATE_LIMIT === 'on',
     masterKeys: e.MASTER_KEYS.split(',').map((k) => k.trim()).filter(Boolean),
     gatewayUrl: e.GATEWAY_URL.replace(/\/$/, ''),
+    mqttPublicUrl: e.MQTT_PUBLIC_URL,
+    egressAllow: e.EGRESS_ALLOW.split(',').map((c) => c.trim()).filter(Boolean),
   };
 }

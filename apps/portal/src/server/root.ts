@@ -6,6 +6,7 @@ import { connectionsRouter } from './routers/connections.ts';
 import { flowsRouter } from './routers/flows.ts';
 import { runsRouter } from './routers/runs.ts';
 import { mappingsRouter } from './routers/mappings.ts';
+import { devicesRouter } from './routers/devices.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /** Every procedure of the portal's API. test: attacker-victim.test.ts enumerates them all. */
@@ -18,6 +19,7 @@ export const appRouter = router({
   flows: flowsRouter,
   runs: runsRouter,
   mappings: mappingsRouter,
+  devices: devicesRouter,
 });
 
 export type AppRouter = typeof appRouter;

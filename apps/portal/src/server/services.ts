@@ -1,6 +1,7 @@
 import { createTenantGate, type TenantGate } from '@conflux/db';
 import { createSystemClient, type SystemClient } from '@conflux/db/system';
 import { catalogFrom, createKeyring, type ConnectorCatalog, type Keyring } from '@conflux/core';
+import { createEgress, type Egress } from '@conflux/egress';
 import { connectors } from '@conflux/registry';
 import { createAuth, type Auth } from './auth.ts';
 import { parsePortalConfig, type PortalConfig } from './config.ts';
@@ -13,6 +14,10 @@ export interface Services {
   auth: Auth;
   catalog: ConnectorCatalog;
   keyring: Keyring;
+  /** The guarded outbound path for connector code the portal runs (connection tests, OAuth token exchanges). */
+  egress: Egress;
+  /** A fetch limited to these hosts (a connector's egress list), spending this connection's rate budget. */
+  fetchFor(params: { hosts: string[]; connectionKey: string }): typeof fetch;
   close(): Promise<void>;
 }
 
@@ -20,6 +25,7 @@ export function createServices(config: PortalConfig, options: { catalog?: Connec
   const gate = createTenantGate(config.appDatabaseUrl);
   const system = createSystemClient(config.systemDatabaseUrl);
   const auth = createAuth({ config, system: system.db });
+  const egress = createEgress({ allow: config.egressAllow });
   return {
     config,
     gate,
@@ -27,9 +33,14 @@ export function createServices(config: PortalConfig, options: { catalog?: Connec
     auth,
     catalog: options.catalog ?? catalogFrom(connectors),
     keyring: createKeyring(config.masterKeys),
+    egress,
+    // Host list and budget are set last, so connector code cannot widen them through its own init.
+    fetchFor: ({ hosts, connectionKey }) =>
+      ((input: string | URL | Request, init?: RequestInit) => egress.fetch(input, { ...init, connectionKey, allowedHosts: hosts })) as typeof fetch,
     async close() {
       await gate.close();
       await system.close();
+      await egress.close();
     },
   };
 }

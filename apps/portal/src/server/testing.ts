@@ -4,23 +4,28 @@
  */
 import pg from 'pg';
 import type { TestDatabase } from '../../../../test/support/database.ts';
+import type { ConnectorCatalog } from '@conflux/core';
 import { createContext, type Context } from './context.ts';
 import { createServices, type Services } from './services.ts';
 
 /** A fixed master key for tests (32 bytes, base64). */
 export const TEST_MASTER_KEY = Buffer.alloc(32, 7).toString('base64');
 
-export function testServices(db: TestDatabase, overrides: { authRateLimit?: boolean } = {}): Services {
-  return createServices({
-    appDatabaseUrl: db.appUrl,
-    systemDatabaseUrl: db.systemUrl,
-    authSecret: 'test-secret-test-secret-test-secret-0123456789',
-    publicUrl: 'http://localhost:3999',
-    mailCatcher: true,
-    authRateLimit: overrides.authRateLimit ?? false,
-    masterKeys: [TEST_MASTER_KEY],
-    gatewayUrl: 'http://localhost:3998',
-  });
+export function testServices(db: TestDatabase, overrides: { authRateLimit?: boolean; egressAllow?: string[]; catalog?: ConnectorCatalog } = {}): Services {
+  return createServices(
+    {
+      appDatabaseUrl: db.appUrl,
+      systemDatabaseUrl: db.systemUrl,
+      authSecret: 'test-secret-test-secret-test-secret-0123456789',
+      publicUrl: 'http://localhost:3999',
+      mailCatcher: true,
+      authRateLimit: overrides.authRateLimit ?? false,
+      masterKeys: [TEST_MASTER_KEY],
+      gatewayUrl: 'http://localhost:3998',
+      egressAllow: overrides.egressAllow ?? [],
+    },
+    { catalog: overrides.catalog },
+  );
 }
 
 /** A signed-in user: the cookie header of their session and a way to build a request context. */

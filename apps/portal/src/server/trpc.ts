@@ -26,6 +26,8 @@ const t = initTRPC.context<Context>().create({
         ...shape.data,
         stack: undefined,
         appCode: cause instanceof AppError ? cause.code : null,
+        // Located problems (e.g. a flow definition's, by path), so the builder can show them where they are.
+        issues: cause instanceof AppError ? (cause.issues ?? null) : null,
         fieldErrors: cause instanceof ZodError ? cause.flatten().fieldErrors : null,
       },
     };
@@ -75,6 +77,22 @@ export const tenantProcedure = authedProcedure.use(async ({ ctx, next }) => {
     if (!result.ok) throw result.error;
     return result;
   });
+});
+
+/**
+ * A member of the session's active tenant, like tenantProcedure, but with no transaction around the
+ * procedure: for work that waits on the network (a connection test), which must not hold a database
+ * connection meanwhile. The procedure gets `ctx.gate` and opens short units of work itself.
+ */
+export const gatedProcedure = authedProcedure.use(async ({ ctx, next }) => {
+  const active = await activeTenantOf(ctx);
+  if (!active) {
+    throw new TRPCError({ code: 'PRECONDITION_FAILED', message: 'You are not in any workspace yet: create one to continue.' });
+  }
+  const membership = await ctx.services.gate.withTenant(active.tenantId, (db: TenantDb) => getMembership(db, { tenantId: active.tenantId, userId: ctx.session.userId }));
+  if (!membership) throw new TRPCError({ code: 'FORBIDDEN', message: 'You are no longer a member of this workspace.' });
+  const actor: Actor = { userId: ctx.session.userId, tenantId: active.tenantId, role: membership.role };
+  return next({ ctx: { ...ctx, gate: ctx.services.gate, actor } });
 });
 
 export { AppError };

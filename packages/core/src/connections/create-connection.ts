@@ -40,6 +40,19 @@ export function validateCredentials(deps: ConnectionDeps, params: { connectorId:
   return authValueFromInput(definition, parsed.data as Record<string, unknown>);
 }
 
+/**
+ * The status a connection starts with after new credentials: "ok", except for OAuth2 authorization code,
+ * which holds only the OAuth app's client credentials until the person approves access at the provider.
+ */
+export function statusAfterCredentials(deps: Pick<ConnectionDeps, 'catalog'>, connectorId: string, authKind: string): { status: 'ok' | 'needs_reconnect'; statusReason: string | null } {
+  const connector = deps.catalog.get(connectorId);
+  const definition = connector?.auth.find((a) => a.kind === authKind);
+  if (definition?.kind === 'oauth2' && definition.grant === 'authorization_code') {
+    return { status: 'needs_reconnect', statusReason: `Not authorised yet: approve access at ${connector!.name}.` };
+  }
+  return { status: 'ok', statusReason: null };
+}
+
 /** The app-webhook routing key of a connection (e.g. its Stripe account id), when its connector has one. */
 export function routingKeyFor(deps: Pick<ConnectionDeps, 'catalog'>, connectorId: string, metadata: Record<string, unknown>): string | null {
   const key = deps.catalog.get(connectorId)?.appWebhook?.routingKeyOf({ metadata });
@@ -63,6 +76,7 @@ export async function createConnection(db: TenantDb, actor: Actor, params: Creat
       secret: secret ? new Uint8Array(secret) : null,
       metadata: (params.metadata ?? {}) as object,
       routingKey: routingKeyFor(deps, params.connectorId, params.metadata ?? {}),
+      ...statusAfterCredentials(deps, params.connectorId, params.authKind),
     },
     select: connectionSelect,
   });

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import type { Actor } from '../tenants/actor.ts';
 import { writeAudit } from '../tenants/audit.ts';
 import { connectionSelect, toConnectionDto, type ConnectionDto } from './connection-dto.ts';
-import { routingKeyFor, validateCredentials, type ConnectionDeps } from './create-connection.ts';
+import { routingKeyFor, statusAfterCredentials, validateCredentials, type ConnectionDeps } from './create-connection.ts';
 import { encryptJson } from './tenant-key.ts';
 
 /** Params of updateConnection: credentials, when given, replace the stored ones (write-only). */
@@ -35,7 +35,7 @@ export async function updateConnection(db: TenantDb, actor: Actor, params: Updat
     data: {
       ...(params.name ? { name: params.name } : {}),
       ...(params.metadata ? { metadata: params.metadata as object, routingKey: routingKeyFor(deps, current.connectorId, params.metadata) } : {}),
-      ...(secret !== undefined ? { secret, authKind, status: 'ok', statusReason: null } : {}),
+      ...(secret !== undefined ? { secret, authKind, ...statusAfterCredentials(deps, current.connectorId, authKind) } : {}),
     },
     select: connectionSelect,
   });

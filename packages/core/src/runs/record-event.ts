@@ -20,6 +20,32 @@ export interface RecordedEvent {
   duplicate: boolean;
 }
 
+/** A flow as recording events needs it: its state and its published version. */
+export interface FlowForEvents {
+  id: string;
+  enabled: boolean;
+  publishedVersion: number | null;
+  version: { id: string; version: number; definition: unknown } | null;
+}
+
+/** Loads a flow and its published version once, for callers that record several events or read the trigger first. */
+export async function loadFlowForEvents(db: TenantDb, params: { tenantId: string; flowId: string }): Promise<FlowForEvents | null> {
+  const flow = await db.flow.findFirst({
+    where: { id: params.flowId, tenantId: params.tenantId },
+    select: { id: true, enabled: true, publishedVersion: true, versions: { select: { id: true, version: true, definition: true }, orderBy: { version: 'desc' }, take: 1 } },
+  });
+  if (!flow) return null;
+  let version: FlowForEvents['version'] = null;
+  if (flow.publishedVersion) {
+    // The newest version is almost always the published one; an older one (a rollback) costs one more read.
+    version =
+      flow.versions[0]?.version === flow.publishedVersion
+        ? flow.versions[0]
+        : await db.flowVersion.findUnique({ where: { flowId_version: { flowId: flow.id, version: flow.publishedVersion } }, select: { id: true, version: true, definition: true } });
+  }
+  return { id: flow.id, enabled: flow.enabled, publishedVersion: flow.publishedVersion, version };
+}
+
 /**
  * Stores an inbound event and creates its run and the run's job, all in the caller's transaction (the
  * tenant gate's), so there is never an event without a run nor a job without a committed run. The run
@@ -28,20 +54,19 @@ export interface RecordedEvent {
 export async function recordEvent(
   db: TenantDb,
   params: RecordEventParams,
-  deps: { businessKey?: (expression: string, payload: unknown) => Promise<string | null> } = {},
+  deps: {
+    businessKey?: (expression: string, payload: unknown) => Promise<string | null>;
+    /** The flow as loadFlowForEvents read it in this transaction (saves reading it again per event). */
+    flow?: FlowForEvents | null;
+  } = {},
 ): Promise<RecordedEvent> {
   assertPayloadSize(params.payload);
-  const flow = await db.flow.findFirst({
-    where: { id: params.flowId, tenantId: params.tenantId },
-    select: { id: true, enabled: true, publishedVersion: true, versions: { select: { id: true, version: true, definition: true }, orderBy: { version: 'desc' }, take: 1 } },
-  });
+  const flow = deps.flow === undefined ? await loadFlowForEvents(db, params) : deps.flow;
+  if (flow && flow.id !== params.flowId) throw new Error('recordEvent: the preloaded flow is not the flow of the event');
   if (!flow) throw new AppError('FLOW_NOT_FOUND', 'That flow does not exist.');
   if (!flow.publishedVersion) throw new AppError('FLOW_NOT_PUBLISHED', 'This flow has no published version yet.');
   if (!flow.enabled) throw new AppError('FLOW_DISABLED', 'This flow is disabled: enable it to accept events.');
-  const version =
-    flow.versions[0]?.version === flow.publishedVersion
-      ? flow.versions[0]
-      : await db.flowVersion.findUnique({ where: { flowId_version: { flowId: flow.id, version: flow.publishedVersion } }, select: { id: true, version: true, definition: true } });
+  const version = flow.version;
   if (!version) throw new AppError('VERSION_NOT_FOUND', 'The published version of this flow is missing.');
 
   const sourceEventId = params.sourceEventId ? String(params.sourceEventId).slice(0, 200) : null;

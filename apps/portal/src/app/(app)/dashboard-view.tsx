@@ -18,6 +18,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
+import { DashboardRuns, PlanUsageSlot } from './dashboard-runs';
 
 export function DashboardView() {
   const trpc = useTRPC();
@@ -26,6 +27,8 @@ export function DashboardView() {
   const members = useQuery(trpc.team.members.queryOptions());
   const firstName = me.user.name.split(' ')[0] || me.user.name;
   const tenantName = dashboard.data?.tenantName ?? me.activeTenant?.name ?? '';
+  // Once a workspace has a connection and a published flow, its runs matter more than the checklist.
+  const setupDone = !!dashboard.data && dashboard.data.connectionCount > 0 && dashboard.data.publishedFlowCount > 0;
 
   return (
     <>
@@ -45,12 +48,17 @@ export function DashboardView() {
         </Notice>
       ) : (
         <div className="grid gap-6 lg:grid-cols-3">
-          <div className="space-y-6 lg:col-span-2">
+          <div className="min-w-0 space-y-6 lg:col-span-2">
+            {setupDone ? <DashboardRuns hasPublishedFlow={dashboard.data ? dashboard.data.publishedFlowCount > 0 : null} /> : null}
             <GetStarted
               emailVerified={me.user.emailVerified}
               teamStarted={dashboard.data ? dashboard.data.memberCount > 1 || dashboard.data.pendingInvitations > 0 : null}
               canInvite={canManage(me.activeTenant?.role)}
+              connections={dashboard.data?.connectionCount ?? null}
+              publishedFlows={dashboard.data?.publishedFlowCount ?? null}
+              flows={dashboard.data?.flowCount ?? null}
             />
+            {setupDone ? null : <DashboardRuns hasPublishedFlow={dashboard.data ? dashboard.data.publishedFlowCount > 0 : null} />}
             <RecentActivity
               loading={dashboard.isPending}
               entries={dashboard.data?.recentActivity ?? []}
@@ -72,6 +80,10 @@ export function DashboardView() {
               href="/team#invitations"
               linkLabel="See invitations"
             />
+            {/* A placeholder is noise at the top of a narrow screen: laptop widths only. */}
+            <div className="hidden lg:block">
+              <PlanUsageSlot />
+            </div>
           </div>
         </div>
       )}
@@ -106,7 +118,30 @@ interface Step {
   action?: ReactNode;
 }
 
-function GetStarted({ emailVerified, teamStarted, canInvite }: { emailVerified: boolean; teamStarted: boolean | null; canInvite: boolean }) {
+function stepLink(href: string, label: string) {
+  return (
+    <Link href={href} className="inline-flex items-center gap-1 text-[13px] font-medium text-indigo-600 hover:text-indigo-500">
+      {label}
+      <ArrowRight className="size-3.5" aria-hidden="true" />
+    </Link>
+  );
+}
+
+function GetStarted({
+  emailVerified,
+  teamStarted,
+  canInvite,
+  connections,
+  publishedFlows,
+  flows,
+}: {
+  emailVerified: boolean;
+  teamStarted: boolean | null;
+  canInvite: boolean;
+  connections: number | null;
+  publishedFlows: number | null;
+  flows: number | null;
+}) {
   const steps: Step[] = [
     { title: 'Create your workspace', description: 'Your workspace holds your team, connections and flows.', state: 'done' },
     {
@@ -130,13 +165,21 @@ function GetStarted({ emailVerified, teamStarted, canInvite }: { emailVerified: 
     },
     {
       title: 'Connect your first system',
-      description: 'Add the credentials of an app you use, such as your CRM or help desk, once; every flow can reuse them.',
-      state: 'soon',
+      description: connections
+        ? `${connections} ${connections === 1 ? 'connection is' : 'connections are'} ready for your flows.`
+        : 'Add the credentials of an app you use, such as your CRM or payments, once; every flow can reuse them.',
+      state: connections === null ? 'loading' : connections > 0 ? 'done' : 'todo',
+      action: connections === 0 ? stepLink('/catalog', 'Browse the catalogue') : undefined,
     },
     {
       title: 'Build your first flow',
-      description: 'Pick a trigger, add steps and map fields between systems; Conflux runs it and retries failures.',
-      state: 'soon',
+      description: publishedFlows
+        ? `${publishedFlows} ${publishedFlows === 1 ? 'flow is' : 'flows are'} published.`
+        : flows
+          ? 'You have a draft: publish it to let it run.'
+          : 'Pick a trigger, add steps and map fields between systems; Conflux runs it and retries failures.',
+      state: publishedFlows === null ? 'loading' : publishedFlows > 0 ? 'done' : 'todo',
+      action: publishedFlows === 0 ? stepLink('/flows', flows ? 'Open your flows' : 'Build a flow') : undefined,
     },
   ];
   const done = steps.filter((s) => s.state === 'done').length;
@@ -146,7 +189,7 @@ function GetStarted({ emailVerified, teamStarted, canInvite }: { emailVerified: 
     <Card>
       <CardHeader
         title="Get started"
-        description={done === actionable ? 'All set for now. More steps open up as connectors and flows arrive.' : `${done} of ${actionable} steps done`}
+        description={done === actionable ? 'All set: your workspace is connected and running.' : `${done} of ${actionable} steps done`}
         actions={
           <div
             className="h-1.5 w-28 overflow-hidden rounded-full bg-zinc-100"

@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { LayoutDashboard, Menu as MenuIcon, Settings, Users, X } from 'lucide-react';
+import { Activity, Blocks, Cpu, KeyRound, LayoutDashboard, Menu as MenuIcon, Settings, Users, Workflow, X } from 'lucide-react';
 import { cn } from '@/lib/cn';
 import { MeProvider, useMe, type Me } from '@/lib/use-me';
 import { Logo } from '@/components/logo';
@@ -12,6 +12,11 @@ import { WorkspaceSwitcher } from './workspace-switcher';
 
 const nav = [
   { href: '/', label: 'Dashboard', icon: LayoutDashboard },
+  { href: '/flows', label: 'Flows', icon: Workflow },
+  { href: '/runs', label: 'Runs', icon: Activity },
+  { href: '/connections', label: 'Connections', icon: KeyRound },
+  { href: '/devices', label: 'Devices', icon: Cpu },
+  { href: '/catalog', label: 'Catalogue', icon: Blocks },
   { href: '/team', label: 'Team', icon: Users },
   { href: '/settings', label: 'Settings', icon: Settings },
 ];

@@ -14,6 +14,7 @@ export const catalogRouter = router({
   get: authedProcedure.input(z.strictObject({ connectorId: z.string().min(1).max(40) })).query(({ ctx, input }) => {
     const connector = ctx.services.catalog.get(input.connectorId);
     if (!connector) throw new AppError('CONNECTOR_NOT_FOUND', `There is no connector "${input.connectorId}".`);
-    return connectorManifest(connector);
+    // The callback people register with the provider when they create their OAuth app.
+    return { ...connectorManifest(connector), oauthRedirectUri: `${ctx.services.config.publicUrl}/api/oauth/callback` };
   }),
 });

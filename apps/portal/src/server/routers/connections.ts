@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { createConnection, deleteConnection, getConnection, listConnections, updateConnection } from '@conflux/core';
-import { router, tenantProcedure } from '../trpc.ts';
+import { createConnection, deleteConnection, getConnection, listConnections, testConnection, updateConnection } from '@conflux/core';
+import { gatedProcedure, router, tenantProcedure } from '../trpc.ts';
 import { uuid } from './schemas.ts';
 
 const name = z.string().trim().min(1, 'Name the connection').max(100, 'Connection names can be at most 100 characters');
@@ -19,4 +19,10 @@ export const connectionsRouter = router({
     .input(z.strictObject({ connectionId: uuid, name: name.optional(), metadata: record.optional(), authKind: z.string().min(1).max(40).optional(), credentials: record.optional() }))
     .mutation(({ ctx, input }) => updateConnection(ctx.db, ctx.actor, input, { catalog: ctx.services.catalog, keyring: ctx.services.keyring })),
   delete: tenantProcedure.input(z.strictObject({ connectionId: uuid })).mutation(({ ctx, input }) => deleteConnection(ctx.db, ctx.actor, input)),
+  /** "Test connection": a real, read-only call with the stored credentials, outside any transaction. */
+  test: gatedProcedure
+    .input(z.strictObject({ connectionId: uuid }))
+    .mutation(({ ctx, input }) =>
+      testConnection(ctx.gate, ctx.actor, input, { catalog: ctx.services.catalog, keyring: ctx.services.keyring, fetchFor: ctx.services.fetchFor }),
+    ),
 });

@@ -12,6 +12,7 @@ import {
   listVersions,
   parseDefinition,
   publishFlow,
+  recentPayloads,
   setFlowEnabled,
   setWebhookAuthMode,
   updateFlow,
@@ -58,6 +59,10 @@ export const flowsRouter = router({
       return { authMode: input.authMode };
     }),
   delete: tenantProcedure.input(z.strictObject({ flowId: uuid })).mutation(({ ctx, input }) => deleteFlow(ctx.db, ctx.actor, input)),
+  /** The last events the flow received, as sample input for the mapping editor. */
+  recentPayloads: tenantProcedure
+    .input(z.strictObject({ flowId: uuid, limit: z.number().int().min(1).max(20).optional() }))
+    .query(({ ctx, input }) => recentPayloads(ctx.db, ctx.actor, input)),
   versions: tenantProcedure.input(z.strictObject({ flowId: uuid })).query(({ ctx, input }) => listVersions(ctx.db, ctx.actor, input)),
   export: tenantProcedure
     .input(z.strictObject({ flowId: uuid, source: z.enum(['published', 'draft']).optional() }))

@@ -1,7 +1,10 @@
 import { z } from 'zod';
-import { getRun, listRuns, previewReplay, replayRun } from '@conflux/core';
+import { bulkReplay, getRun, listRuns, previewBulkReplay, previewReplay, replayRun } from '@conflux/core';
 import { router, tenantProcedure } from '../trpc.ts';
 import { uuid } from './schemas.ts';
+
+/** The runs list's filters that pick the failed runs of a bulk replay. */
+const bulkFilter = z.strictObject({ flowId: uuid.optional(), from: z.date().optional(), to: z.date().optional(), businessKey: z.string().max(200).optional() });
 
 const status = z.enum(['queued', 'running', 'retrying', 'succeeded', 'failed', 'filtered', 'cancelled']);
 
@@ -29,4 +32,8 @@ export const runsRouter = router({
   replay: tenantProcedure
     .input(z.strictObject({ runId: uuid, from: z.enum(['failed_step', 'trigger']) }))
     .mutation(({ ctx, input }) => replayRun(ctx.db, ctx.actor, input)),
+  /** How many failed runs match the filter, and how many one bulk replay resumes. */
+  bulkReplayPreview: tenantProcedure.input(bulkFilter).query(({ ctx, input }) => previewBulkReplay(ctx.db, ctx.actor, input)),
+  /** Resumes the failed runs matching the filter from their failed step (a capped batch per call). */
+  bulkReplay: tenantProcedure.input(bulkFilter).mutation(({ ctx, input }) => bulkReplay(ctx.db, ctx.actor, input)),
 });

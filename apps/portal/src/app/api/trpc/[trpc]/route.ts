@@ -10,6 +10,8 @@ function handler(req: Request) {
     endpoint: '/api/trpc',
     req,
     router: appRouter,
+    // Queries with large inputs (a mapping sample, a long expression) come as POST: a URL has size limits.
+    allowMethodOverride: true,
     createContext: () => createContext({ services: getServices(), headers: req.headers }),
   });
 }

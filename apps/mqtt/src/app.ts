@@ -1,0 +1,156 @@
+/**
+ * The MQTT app assembled: the pipeline, the embedded broker or the external-broker client, the registry
+ * listener (disconnects disabled/deleted/re-keyed devices at once, refreshes flow lists), the command
+ * publisher and the optional auth hook. main.ts runs it as a process; tests start it in theirs.
+ */
+import type { Logger } from 'pino';
+import { createTenantGate } from '@conflux/db';
+import { createSystemClient } from '@conflux/db/system';
+import { catalogFrom, type ConnectorCatalog } from '@conflux/core';
+import { findDevices, listDeviceQuotas, type DeviceIdentity } from '@conflux/core/ingest';
+import { connectors } from '@conflux/registry';
+import { startAuthHook } from './auth-hook.ts';
+import { startBrokerClient, type BrokerClient } from './broker-client.ts';
+import { startCommandPublisher } from './command-publisher.ts';
+import { DeviceAuth } from './device-auth.ts';
+import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
+import type { MqttConfig } from './env.ts';
+import { Ingestor } from './ingestor.ts';
+import { watchRegistry } from './registry-watcher.ts';
+
+/** A running MQTT app. */
+export interface MqttApp {
+  mode: 'embedded' | 'client';
+  /** The embedded broker's port (embedded mode). */
+  port: number | undefined;
+  authHookPort: number | undefined;
+  ingestor: Ingestor;
+  close(): Promise<void>;
+}
+
+/** Options for tests: another catalogue, faster polling. */
+export interface MqttAppOverrides {
+  catalog?: ConnectorCatalog;
+  pollIntervalMs?: number;
+}
+
+export async function startMqttApp(config: MqttConfig, log: Logger, overrides: MqttAppOverrides = {}): Promise<MqttApp> {
+  const gate = createTenantGate(config.appDatabaseUrl, { max: config.flushConcurrency * 2 + 4 });
+  const system = createSystemClient(config.systemDatabaseUrl, { max: 6 });
+  const catalog = overrides.catalog ?? catalogFrom(connectors);
+  let quotas = new Map<string, { messagesPerSecond: number | null }>();
+  const refreshQuotas = () =>
+    listDeviceQuotas(system.db)
+      .then((q) => void (quotas = q))
+      .catch((error: unknown) => log.warn({ err: error }, 'device quotas not refreshed'));
+  await refreshQuotas();
+  const quotaTimer = setInterval(() => void refreshQuotas(), 10_000);
+  quotaTimer.unref();
+
+  const ingestor = new Ingestor(
+    { gate, catalog, log, tenantRate: (tenantId) => quotas.get(tenantId)?.messagesPerSecond },
+    { maxPayloadBytes: config.maxPayloadBytes, tenantRate: config.tenantRate, tenantBurst: config.tenantBurst, batchMax: config.batchMax, lingerMs: config.lingerMs, flushConcurrency: config.flushConcurrency },
+  );
+  const auth = new DeviceAuth(system.db);
+
+  let embedded: EmbeddedBroker | undefined;
+  let client: BrokerClient | undefined;
+  if (config.brokerUrl) {
+    client = await startBrokerClient({ url: config.brokerUrl, clientId: config.clientId, shareGroup: config.shareGroup, sessionExpirySeconds: config.sessionExpirySeconds, ingestor, sys: system.db, gate, log });
+  } else {
+    embedded = await startEmbeddedBroker({ auth, ingestor, gate, log, maxPayloadBytes: config.maxPayloadBytes }, { port: config.port, host: config.host });
+  }
+  const hook = config.authHookPort !== undefined
+    ? await startAuthHook({ auth, sys: system.db, log, serviceUsername: config.serviceUsername, port: config.authHookPort, host: config.authHookHost })
+    : undefined;
+
+  const publish = (topic: string, payload: Buffer, qos: 0 | 1) => (embedded ? embedded.publish(topic, payload, qos) : client!.publish(topic, payload, qos));
+  const commands = startCommandPublisher({ sys: system.db, publish, log, intervalMs: overrides.pollIntervalMs ?? 2000 });
+
+  // Registry changes: drop caches; close sessions of devices that are gone, disabled or re-keyed.
+  const reconcile = async (deviceIds: string[]) => {
+    for (let i = 0; i < deviceIds.length; i += 1000) {
+      const ids = deviceIds.slice(i, i + 1000);
+      const found = new Map<string, DeviceIdentity>((await findDevices(system.db, { ids })).map((d) => [d.deviceId, d]));
+      for (const id of ids) {
+        auth.forget(id);
+        hook?.forget(id);
+        client?.forget(id);
+        if (embedded) {
+          const closed = embedded.applyRegistry(id, found.get(id) ?? null);
+          if (closed) log.info({ deviceId: id, sessions: closed }, 'device disabled, deleted or re-keyed: disconnected');
+        }
+      }
+    }
+  };
+  const pending = new Set<string>();
+  let reconciling: Promise<void> | null = null;
+  const schedule = () => {
+    if (reconciling || pending.size === 0) return;
+    const ids = [...pending];
+    pending.clear();
+    reconciling = reconcile(ids)
+      .catch((error: unknown) => {
+        log.warn({ err: error }, 'device changes not applied yet; retrying');
+        for (const id of ids) pending.add(id);
+      })
+      .finally(() => {
+        reconciling = null;
+        schedule();
+      });
+  };
+  const watcher = watchRegistry({
+    url: config.systemDatabaseUrl,
+    log,
+    onChange(change) {
+      if (change.kind === 'device') {
+        pending.add(change.deviceId);
+        schedule();
+      } else if (change.kind === 'flow') ingestor.invalidateFlows(change.tenantId);
+      else commands.kick();
+    },
+    onReconnect() {
+      // Notifications may have been missed while the listener was away.
+      ingestor.invalidateFlows();
+      for (const id of embedded?.connectedDevices() ?? []) pending.add(id);
+      schedule();
+      commands.kick();
+    },
+  });
+  await watcher.ready;
+  // The poll behind the notifications: open sessions are checked against the registry every 10 s.
+  const pollTimer = setInterval(() => {
+    for (const id of embedded?.connectedDevices() ?? []) pending.add(id);
+    schedule();
+  }, 10_000);
+  pollTimer.unref();
+  // Presence: connected devices stay "online" (last seen refreshed) while their connection is open.
+  const presenceTimer = setInterval(() => {
+    for (const session of embedded?.sessions() ?? []) ingestor.noteSeen(session, true);
+  }, 30_000);
+  presenceTimer.unref();
+
+  let closing: Promise<void> | undefined;
+  return {
+    mode: embedded ? 'embedded' : 'client',
+    port: embedded?.port,
+    authHookPort: hook?.port,
+    ingestor,
+    close() {
+      closing ??= (async () => {
+        clearInterval(quotaTimer);
+        clearInterval(pollTimer);
+        clearInterval(presenceTimer);
+        await hook?.close();
+        await commands.close();
+        const drain = () => ingestor.close();
+        if (embedded) await embedded.close(drain);
+        else await client!.close(drain);
+        await watcher.close();
+        await gate.close();
+        await system.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,72 @@
+/**
+ * One tenant set up the way a person would, through the portal's tRPC API (createCaller with a real
+ * signed-in session): a bearer-token HTTP connection and published, enabled webhook → map → http flows.
+ */
+import { createCaller } from '../../apps/portal/src/server/root.ts';
+import { signUpAndSignIn, testServices, TEST_MASTER_KEY } from '../../apps/portal/src/server/testing.ts';
+
+/** The master key every bench process uses (the portal helper's fixed test key). */
+export const BENCH_MASTER_KEY = TEST_MASTER_KEY;
+
+/** A published flow's webhook door. */
+export interface BenchHook {
+  flowId: string;
+  key: string;
+  authMode: 'hmac' | 'path_token';
+  /** HMAC signing secret (hmac mode). */
+  secret: string | null;
+}
+
+/** The map step: reshapes the order into what the receiving system wants (typical of a real flow). */
+export const MAP_EXPRESSION = `{
+  "seq": trigger.seq,
+  "phase": trigger.phase,
+  "orderId": trigger.order.id,
+  "total": $sum(trigger.order.lines.(qty * price)),
+  "currency": trigger.order.currency,
+  "customer": $uppercase(trigger.order.customer.name),
+  "email": trigger.order.customer.email,
+  "skus": trigger.order.lines.sku
+}`;
+
+export function flowDefinition(params: { connectionId: string | null; deliverUrl: string | null }) {
+  const steps: unknown[] = [{ kind: 'map', key: 'shape', expression: MAP_EXPRESSION }];
+  if (params.deliverUrl) {
+    steps.push({
+      kind: 'action',
+      key: 'deliver',
+      connector: 'http',
+      action: 'request',
+      connectionId: params.connectionId,
+      props: { method: 'POST', url: params.deliverUrl, body: { expr: 'steps.shape' } },
+    });
+  }
+  return { trigger: { connector: 'webhook', trigger: 'catchHook', props: {} }, steps };
+}
+
+/** Signs a user up (which creates the workspace), then creates the connection and flows through tRPC. */
+export async function setUpTenant(urls: { appUrl: string; systemUrl: string }, params: { deliverUrl: string | null; flows: { name: string; authMode: 'hmac' | 'path_token' }[] }) {
+  const services = testServices({ appUrl: urls.appUrl, systemUrl: urls.systemUrl } as Parameters<typeof testServices>[0]);
+  try {
+    const user = await signUpAndSignIn(services, { name: 'Bench Owner', email: `bench-${Date.now()}@example.com`, workspaceName: 'Bench Co' });
+    const caller = createCaller(await user.context());
+    const me = await caller.me.get();
+    const connection = params.deliverUrl
+      ? await caller.connections.create({ connectorId: 'http', name: 'Receiving system', authKind: 'bearer', credentials: { token: 'bench-token-0123456789' } })
+      : null;
+    const hooks: BenchHook[] = [];
+    for (const spec of params.flows) {
+      const flow = await caller.flows.create({ name: spec.name, definition: flowDefinition({ connectionId: connection?.id ?? null, deliverUrl: params.deliverUrl }) });
+      await caller.flows.publish({ flowId: flow.id });
+      await caller.flows.setEnabled({ flowId: flow.id, enabled: true });
+      await caller.flows.setWebhookAuth({ flowId: flow.id, authMode: spec.authMode });
+      const got = await caller.flows.get({ flowId: flow.id });
+      if (!got.webhook) throw new Error('the published flow has no webhook endpoint');
+      hooks.push({ flowId: flow.id, key: got.webhook.url.split('/hooks/')[1]!, authMode: spec.authMode, secret: got.webhook.secret });
+    }
+    if (!me.activeTenant) throw new Error('the new user has no active workspace');
+    return { tenantId: me.activeTenant.id, connectionId: connection?.id ?? null, hooks };
+  } finally {
+    await services.close();
+  }
+}
