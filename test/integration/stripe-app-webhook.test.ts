@@ -11,6 +11,7 @@ import { createLiveFlow, ingestCounts, signUpTenant, startTestGateway, type Live
 const ENDPOINT_SECRET = 'whsec_test';
 
 let db: TestDatabase;
+let mallory: TestTenant;
 let services: Services;
 let gateway: TestGateway;
 let first: TestTenant;
@@ -39,8 +40,13 @@ async function deliver(payload: string, signature = Stripe.webhooks.generateTest
   return { status: response.status, headers: response.headers, json: (await response.json()) as Record<string, unknown> };
 }
 
-async function stripeFlow(tenant: TestTenant, accountId: string): Promise<LiveFlow> {
-  const connection = await tenant.caller.connections.create({ connectorId: 'stripe', name: 'Stripe', authKind: 'bearer', credentials: { token: 'sk_test_conflux' }, metadata: { stripeAccountId: accountId } });
+async function stripeFlow(tenant: TestTenant, accountId: string, options: { verified?: boolean } = { verified: true }): Promise<LiveFlow> {
+  const connection = await tenant.caller.connections.create({ connectorId: 'stripe', name: `Stripe ${accountId}`, authKind: 'bearer', credentials: { token: 'sk_test_conflux' }, metadata: { stripeAccountId: accountId } });
+  if (options.verified) {
+    // What a passed "Test connection" records once Stripe confirms the key reaches the account
+    // (connection-test.test.ts covers that path against the fake Stripe).
+    await db.system.db.connection.update({ where: { id: connection.id }, data: { routingKey: accountId } });
+  }
   return createLiveFlow(tenant, {
     name: 'New Stripe customers',
     definition: {
@@ -70,6 +76,9 @@ beforeAll(async () => {
   second = await signUpTenant(services, 'Second Stripe Shop');
   firstFlow = await stripeFlow(first, 'acct_1');
   await stripeFlow(second, 'acct_2');
+  // A third tenant types acct_1 into its connection without Stripe ever confirming it.
+  mallory = await signUpTenant(services, 'Mallory Shop');
+  await stripeFlow(mallory, 'acct_1', { verified: false });
 });
 
 afterAll(async () => {
@@ -91,6 +100,8 @@ describe('Stripe app webhook', () => {
     const run = await first.caller.runs.get({ runId: listed.items[0]!.id });
     expect(run.event).toMatchObject({ source: 'app:stripe', sourceEventId: 'evt_routing_1', payload: { id: 'evt_routing_1', account: 'acct_1', type: 'customer.created' } });
     expect((await second.caller.runs.list()).items).toEqual([]);
+    // Claiming an account id in a connection's settings routes nothing: only a passed test does.
+    expect(await runsByEventId(mallory)).toEqual({});
   });
 
   it('stores nothing for an event type the flow does not listen to', async () => {

@@ -73,6 +73,12 @@ export async function startFakeStripe(options: { secretKey?: string } = {}): Pro
     if (method === 'GET' && path === '/v1/balance') {
       return { body: { object: 'balance', available: [{ amount: 0, currency: 'eur', source_types: { card: 0 } }], pending: [{ amount: 0, currency: 'eur', source_types: { card: 0 } }], livemode: false } };
     }
+    const account = /^\/v1\/accounts\/(acct_[A-Za-z0-9]+)$/.exec(path);
+    if (method === 'GET' && account) {
+      // Any acct_ id the fake knows about; the others do not exist for this key.
+      if (account[1]!.startsWith('acct_unknown')) return stripeError(404, { type: 'invalid_request_error', message: `No such account: '${account[1]}'` });
+      return { body: { id: account[1], object: 'account', charges_enabled: true, country: 'FR' } };
+    }
     if (method !== 'POST') return stripeError(405, { type: 'invalid_request_error', message: `Unsupported method ${method}` });
     if (path === '/v1/customers') {
       const customer: Record<string, unknown> = {

@@ -254,9 +254,21 @@ const event = defineTrigger({
  */
 export async function testStripeConnection(ctx: ConnectionTestContext): Promise<ConnectionTestResult> {
   if (ctx.auth?.kind !== 'bearer') return { ok: false, message: 'The connection has no secret key: replace its credentials.' };
+  const accountId = typeof ctx.connection.metadata.stripeAccountId === 'string' ? ctx.connection.metadata.stripeAccountId : '';
   try {
     const balance = await stripeFor(ctx).balance.retrieve();
-    return { ok: true, detail: `Stripe accepted the key (${balance.livemode ? 'live' : 'test'} mode).` };
+    const detail = `Stripe accepted the key (${balance.livemode ? 'live' : 'test'} mode).`;
+    if (!accountId) return { ok: true, detail };
+    // Events are routed to this connection by account id only once Stripe confirms the key reaches it.
+    try {
+      const account = await stripeFor(ctx).accounts.retrieve(accountId);
+      return { ok: true, detail: `${detail} Events of ${account.id} will start this workspace's flows.`, routingKey: account.id };
+    } catch (error) {
+      if (error instanceof Stripe.errors.StripeAuthenticationError || error instanceof Stripe.errors.StripePermissionError || error instanceof Stripe.errors.StripeInvalidRequestError) {
+        return { ok: false, message: `This key cannot reach the Stripe account ${accountId}, so its events will not be routed here.` };
+      }
+      throw error;
+    }
   } catch (error) {
     if (error instanceof Stripe.errors.StripePermissionError) {
       return { ok: true, detail: 'Stripe accepted the key. It is a restricted key without access to the balance, which Conflux does not need.' };

@@ -248,6 +248,15 @@ describe('stripe connector: connection test', () => {
     expect(refused).toMatchObject({ ok: false, message: expect.stringContaining('not a public address') });
   });
 
+  it('confirms the account it routes events by, and refuses one the key cannot reach', async () => {
+    const confirmed = await testStripeConnection(connectionTestContext(options({ metadata: { apiBaseUrl: fake.url, stripeAccountId: 'acct_1' } })));
+    expect(confirmed).toMatchObject({ ok: true, routingKey: 'acct_1' });
+    expect(fake.calls.map((c) => `${c.method} ${c.path}`)).toContain('GET /v1/accounts/acct_1');
+    const foreign = await testStripeConnection(connectionTestContext(options({ metadata: { apiBaseUrl: fake.url, stripeAccountId: 'acct_unknown9' } })));
+    expect(foreign).toMatchObject({ ok: false, message: expect.stringMatching(/cannot reach the Stripe account acct_unknown9/) });
+    expect('routingKey' in foreign).toBe(false);
+  });
+
   it('documents the account id it routes events by', () => {
     expect(connectorManifest(stripe).connectionMetadata.map((f) => f.key)).toEqual(['stripeAccountId']);
   });

@@ -194,7 +194,16 @@ export interface ConnectionTestContext {
  * that the service rejected the credentials themselves (the connection then needs new ones), as opposed to
  * not answering.
  */
-export type ConnectionTestResult = { ok: true; detail: string; skipped?: boolean } | { ok: false; message: string; refused?: boolean };
+export type ConnectionTestResult =
+  | {
+      ok: true;
+      detail: string;
+      skipped?: boolean;
+      /** The provider-confirmed id of the account behind these credentials, for app-webhook routing. Only a
+       * passed test sets a connection's routing key: a tenant cannot claim another's account by typing its id. */
+      routingKey?: string;
+    }
+  | { ok: false; message: string; refused?: boolean };
 
 /** A non-secret connection setting that connector code reads from `ctx.connection.metadata`. */
 export interface ConnectionMetadataField {

@@ -114,6 +114,8 @@ export async function completeOAuth(
     clientSecret: auth.clientSecret,
   };
   const connection = await gate.withTenant(actor.tenantId, async (db) => {
+    // The lock ensureFreshOAuth refreshes under: a refresh in flight cannot overwrite the new grant's tokens.
+    await db.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${`oauth:${params.connectionId}`}, 0))`;
     const sealed = await encryptJson(db, { tenantId: actor.tenantId, keyring: deps.keyring, aad, value: tokens });
     const updated = await db.connection.updateMany({
       where: { id: params.connectionId, tenantId: actor.tenantId, authKind: 'oauth2' },

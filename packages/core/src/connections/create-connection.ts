@@ -53,12 +53,6 @@ export function statusAfterCredentials(deps: Pick<ConnectionDeps, 'catalog'>, co
   return { status: 'ok', statusReason: null };
 }
 
-/** The app-webhook routing key of a connection (e.g. its Stripe account id), when its connector has one. */
-export function routingKeyFor(deps: Pick<ConnectionDeps, 'catalog'>, connectorId: string, metadata: Record<string, unknown>): string | null {
-  const key = deps.catalog.get(connectorId)?.appWebhook?.routingKeyOf({ metadata });
-  return key ? String(key).slice(0, 200) : null;
-}
-
 /** Stores a connection; its credentials are encrypted under the tenant's data key and never returned. */
 export async function createConnection(db: TenantDb, actor: Actor, params: CreateConnectionParams, deps: ConnectionDeps): Promise<ConnectionDto> {
   const value = validateCredentials(deps, params);
@@ -75,7 +69,6 @@ export async function createConnection(db: TenantDb, actor: Actor, params: Creat
       authKind: params.authKind,
       secret: secret ? new Uint8Array(secret) : null,
       metadata: (params.metadata ?? {}) as object,
-      routingKey: routingKeyFor(deps, params.connectorId, params.metadata ?? {}),
       ...statusAfterCredentials(deps, params.connectorId, params.authKind),
     },
     select: connectionSelect,

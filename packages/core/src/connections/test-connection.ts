@@ -121,6 +121,12 @@ export async function testConnection(gate: TenantGate, actor: Actor, params: { c
       db.connection.updateMany({ where: { id: params.connectionId, tenantId: actor.tenantId }, data: { status: 'ok', statusReason: null } }),
     );
   }
+  if (result.routingKey && connector.appWebhook) {
+    // The provider confirmed which account these credentials reach: from now on its app-webhook events
+    // start this workspace's flows. Only this path sets a routing key.
+    const routingKey = result.routingKey.slice(0, 200);
+    await gate.withTenant(actor.tenantId, (db) => db.connection.updateMany({ where: { id: params.connectionId, tenantId: actor.tenantId }, data: { routingKey } }));
+  }
   return done(true, message, skipped);
 }
 

@@ -3,7 +3,7 @@ import { AppError } from '../errors.ts';
 import type { Actor } from '../tenants/actor.ts';
 import { writeAudit } from '../tenants/audit.ts';
 import { connectionSelect, toConnectionDto, type ConnectionDto } from './connection-dto.ts';
-import { routingKeyFor, statusAfterCredentials, validateCredentials, type ConnectionDeps } from './create-connection.ts';
+import { statusAfterCredentials, validateCredentials, type ConnectionDeps } from './create-connection.ts';
 import { encryptJson } from './tenant-key.ts';
 
 /** Params of updateConnection: credentials, when given, replace the stored ones (write-only). */
@@ -34,8 +34,10 @@ export async function updateConnection(db: TenantDb, actor: Actor, params: Updat
     where: { id: current.id },
     data: {
       ...(params.name ? { name: params.name } : {}),
-      ...(params.metadata ? { metadata: params.metadata as object, routingKey: routingKeyFor(deps, current.connectorId, params.metadata) } : {}),
-      ...(secret !== undefined ? { secret, authKind, ...statusAfterCredentials(deps, current.connectorId, authKind) } : {}),
+      // New settings may name another account: routing waits for the next passed connection test.
+      ...(params.metadata ? { metadata: params.metadata as object, routingKey: null } : {}),
+      // New credentials may reach another account: routing waits for the next passed connection test.
+      ...(secret !== undefined ? { secret, authKind, ...statusAfterCredentials(deps, current.connectorId, authKind), routingKey: null } : {}),
     },
     select: connectionSelect,
   });
