@@ -28,6 +28,7 @@ const codes = {
   FLOW_INVALID: 'invalid',
   FLOW_NOT_PUBLISHED: 'precondition',
   FLOW_DISABLED: 'precondition',
+  FLOW_SUBSCRIBE_FAILED: 'precondition',
   VERSION_NOT_FOUND: 'not_found',
   RUN_NOT_FOUND: 'not_found',
   RUN_NOT_REPLAYABLE: 'conflict',

@@ -54,3 +54,4 @@ export * from './connections/test-connection.ts';
 export * from './runs/run-stats.ts';
 export * from './logger-options.ts';
 export * from './devices/index.ts';
+export * from './flows/enable-flow.ts';

@@ -34,7 +34,9 @@ export async function publishFlow(
   const version = (last?.version ?? 0) + 1;
   await db.flowVersion.create({ data: { tenantId: actor.tenantId, flowId: flow.id, version, definition: definition as object, createdById: actor.userId } });
   await db.flow.update({ where: { id: flow.id }, data: { publishedVersion: version } });
-  if (definition.trigger.connector === 'webhook') await ensureWebhookEndpoint(db, { tenantId: actor.tenantId, flowId: flow.id, keyring: deps.keyring });
+  // Any webhook-type trigger (the generic one, or a provider's) gets its public endpoint.
+  const triggerType = deps.catalog.get(definition.trigger.connector)?.triggers[definition.trigger.trigger]?.type;
+  if (triggerType === 'webhook') await ensureWebhookEndpoint(db, { tenantId: actor.tenantId, flowId: flow.id, keyring: deps.keyring });
   if (definition.trigger.connector === 'schedule') await planSchedule(db, { tenantId: actor.tenantId, flowId: flow.id });
   await writeAudit(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'flow.published', target: flow.id, data: { version } });
   return { version, unchanged: false };

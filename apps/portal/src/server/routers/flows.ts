@@ -13,11 +13,11 @@ import {
   parseDefinition,
   publishFlow,
   recentPayloads,
-  setFlowEnabled,
+  enableFlow,
   setWebhookAuthMode,
   updateFlow,
 } from '@conflux/core';
-import { router, tenantProcedure } from '../trpc.ts';
+import { gatedProcedure, router, tenantProcedure } from '../trpc.ts';
 import { uuid } from './schemas.ts';
 
 const flowName = z.string().trim().min(1, 'Name the flow').max(120, 'Flow names can be at most 120 characters');
@@ -50,7 +50,17 @@ export const flowsRouter = router({
   publish: tenantProcedure
     .input(z.strictObject({ flowId: uuid }))
     .mutation(({ ctx, input }) => publishFlow(ctx.db, ctx.actor, input, { catalog: ctx.services.catalog, keyring: ctx.services.keyring })),
-  setEnabled: tenantProcedure.input(z.strictObject({ flowId: uuid, enabled: z.boolean() })).mutation(({ ctx, input }) => setFlowEnabled(ctx.db, ctx.actor, input)),
+  // No transaction around it: enabling may call the provider to subscribe the webhook.
+  setEnabled: gatedProcedure
+    .input(z.strictObject({ flowId: uuid, enabled: z.boolean() }))
+    .mutation(({ ctx, input }) =>
+      enableFlow(ctx.gate, ctx.actor, input, {
+        catalog: ctx.services.catalog,
+        keyring: ctx.services.keyring,
+        gatewayUrl: ctx.services.config.gatewayUrl,
+        fetchFor: ctx.services.fetchFor,
+      }),
+    ),
   setWebhookAuth: tenantProcedure
     .input(z.strictObject({ flowId: uuid, authMode: z.enum(['hmac', 'path_token']) }))
     .mutation(async ({ ctx, input }) => {
