@@ -39,6 +39,18 @@ export function describeActivity(entry: ActivityEntry, nameOf: (userId: string) 
       return entry.target ? `signed in the connection “${entry.target}”` : 'signed in a connection';
     case 'connection.deleted':
       return entry.target ? `deleted the connection “${entry.target}”` : 'deleted a connection';
+    case 'flow.created':
+      return entry.target ? `created the flow “${entry.target}”` : 'created a flow';
+    case 'flow.published':
+      return 'published a new version of a flow';
+    case 'flow.enabled':
+      return entry.target ? `enabled the flow “${entry.target}”` : 'enabled a flow';
+    case 'flow.disabled':
+      return entry.target ? `disabled the flow “${entry.target}”` : 'disabled a flow';
+    case 'flow.deleted':
+      return entry.target ? `deleted the flow “${entry.target}”` : 'deleted a flow';
+    case 'run.replayed':
+      return 'replayed a run';
     default:
       return entry.action.replace(/[._]/g, ' ');
   }
