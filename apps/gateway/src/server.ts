@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { defaultWebhookEvents, isConnectorError, type InboundEvent, type InboundRequest } from '@conflux/connector-sdk';
-import { AppError, decryptJson, loadFlowForEvents, recordEvent, type ConnectorCatalog, type Keyring } from '@conflux/core';
+import { AppError, findAppWebhookFlows, getWebhookSecret, loadFlowForEvents, recordEvent, type ConnectorCatalog, type Keyring } from '@conflux/core';
 import { findAppWebhookTargets, findWebhookEndpoint, type EndpointInfo } from '@conflux/core/ingest';
 import type { TenantGate } from '@conflux/db';
 import type { SystemDb } from '@conflux/db/system';
@@ -114,11 +114,8 @@ export function createGateway(deps: GatewayDeps) {
   async function hmacSecret(endpoint: EndpointInfo): Promise<string> {
     const cached = secrets.get(endpoint.key);
     if (cached) return cached;
-    const secret = await deps.gate.withTenant(endpoint.tenantId, async (db) => {
-      const row = await db.webhookEndpoint.findFirst({ where: { key: endpoint.key, tenantId: endpoint.tenantId }, select: { secret: true } });
-      if (!row?.secret) throw new HttpError(500, 'This endpoint has no signing secret.');
-      return decryptJson<string>(db, { tenantId: endpoint.tenantId, keyring: deps.keyring, aad: `webhook:${endpoint.key}`, sealed: row.secret });
-    });
+    const secret = await deps.gate.withTenant(endpoint.tenantId, (db) => getWebhookSecret(db, { tenantId: endpoint.tenantId, key: endpoint.key, keyring: deps.keyring }));
+    if (!secret) throw new HttpError(500, 'This endpoint has no signing secret.');
     secrets.set(endpoint.key, secret);
     return secret;
   }
@@ -180,18 +177,12 @@ export function createGateway(deps: GatewayDeps) {
       if (!event.routingKey) continue;
       for (const target of await findAppWebhookTargets(deps.system, { connectorId, routingKey: event.routingKey })) {
         accepted += await deps.gate.withTenant(target.tenantId, async (db) => {
-          const flows = await db.flow.findMany({
-            where: { tenantId: target.tenantId, enabled: true, publishedVersion: { not: null } },
-            select: { id: true, publishedVersion: true, versions: { select: { version: true, definition: true }, orderBy: { version: 'desc' }, take: 1 } },
-          });
+          const flows = await findAppWebhookFlows(db, { tenantId: target.tenantId, connectorId, connectionId: target.connectionId });
           let count = 0;
           for (const flow of flows) {
-            const def = flow.versions[0]?.definition as { trigger?: { connector: string; trigger: string; connectionId?: string | null; props?: Record<string, unknown> } } | undefined;
-            const t = def?.trigger;
-            if (!t || t.connector !== connectorId || t.connectionId !== target.connectionId) continue;
-            const trigger = connector.triggers[t.trigger];
-            if (!trigger || trigger.type !== 'app_webhook' || !trigger.matches((t.props ?? {}) as never, event)) continue;
-            await recordEvent(db, { tenantId: target.tenantId, flowId: flow.id, source: `app:${connectorId}`, sourceEventId: event.id, payload: event.payload }, { businessKey: deps.businessKey });
+            const trigger = connector.triggers[flow.trigger];
+            if (!trigger || trigger.type !== 'app_webhook' || !trigger.matches(flow.props as never, event)) continue;
+            await recordEvent(db, { tenantId: target.tenantId, flowId: flow.flowId, source: `app:${connectorId}`, sourceEventId: event.id, payload: event.payload }, { businessKey: deps.businessKey });
             count++;
           }
           return count;

@@ -55,3 +55,4 @@ export * from './runs/run-stats.ts';
 export * from './logger-options.ts';
 export * from './devices/index.ts';
 export * from './flows/enable-flow.ts';
+export * from './flows/find-app-webhook-flows.ts';

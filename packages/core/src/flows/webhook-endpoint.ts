@@ -35,3 +35,10 @@ export async function getWebhookEndpoint(
 export async function setWebhookAuthMode(db: TenantDb, params: { tenantId: string; flowId: string; authMode: 'hmac' | 'path_token' }): Promise<void> {
   await db.webhookEndpoint.updateMany({ where: { flowId: params.flowId, tenantId: params.tenantId }, data: { authMode: params.authMode } });
 }
+
+/** The HMAC signing secret of an endpoint, decrypted (the gateway caches it briefly). */
+export async function getWebhookSecret(db: TenantDb, params: { tenantId: string; key: string; keyring: Keyring }): Promise<string | null> {
+  const row = await db.webhookEndpoint.findFirst({ where: { key: params.key, tenantId: params.tenantId }, select: { secret: true } });
+  if (!row?.secret) return null;
+  return decryptJson<string>(db, { tenantId: params.tenantId, keyring: params.keyring, aad: `webhook:${params.key}`, sealed: row.secret });
+}

@@ -1,11 +1,13 @@
 import { cn } from '@/lib/cn';
+import { iconSource } from '@/components/connectors/connector-icon';
 
 /**
- * A connector's inline SVG icon, drawn as an image (a data URL), so markup from a manifest can never run
- * script in the page; `currentColor` becomes the given colour since an image does not inherit it.
+ * A connector's icon as a bare image (graph nodes and pickers); the catalogue's tiled version is
+ * components/connectors/connector-icon. Both draw manifest markup only as an image, never inline.
  */
 export function ConnectorIcon({ svg, color = '#3f3f46', className }: { svg: string; color?: string; className?: string }) {
-  const src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg.replaceAll('currentColor', color))}`;
+  const src = iconSource(svg, color);
+  if (!src) return null;
   // A data URL needs no optimisation: a plain img, not next/image.
   return <img src={src} alt="" aria-hidden="true" className={cn('shrink-0', className)} />;
 }
