@@ -25,7 +25,7 @@ export default defineConfig({
           include: ['test/e2e/**/*.e2e.ts'],
           globalSetup: ['./test/support/global-setup.ts', './test/e2e/support/build-portal.ts'],
           environment: 'node',
-          testTimeout: 120_000,
+          testTimeout: 240_000,
           hookTimeout: 240_000,
           fileParallelism: false,
         },

@@ -29,7 +29,8 @@ async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
 
 /** Waits for a mail to this address in the dev mailbox and returns the first link whose text contains `linkPart`. */
 async function mailLink(page: Page, to: string, subject: RegExp, linkPart: string): Promise<string> {
-  const deadline = Date.now() + 30_000;
+  // Mail is sent by the worker, which may still be starting when the portal is already up.
+  const deadline = Date.now() + 90_000;
   for (;;) {
     await page.goto(`/dev/mailbox?to=${encodeURIComponent(to)}`);
     const mail = page.getByTestId('dev-mail').filter({ hasText: subject }).first();
