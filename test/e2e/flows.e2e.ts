@@ -190,11 +190,12 @@ describe('flows in the browser', () => {
           await owner.reload();
           return owner.getByTestId('run-row').filter({ hasText: 'Succeeded' }).count();
         },
-        // The platform is ready when the portal answers; under a loaded test run the worker may still be
-        // starting (tsx compiling the packages), so the first run gets a generous window.
-        { timeout: 90_000, interval: 1000 },
+        { timeout: 60_000, interval: 1000 },
       )
-      .toBe(1);
+      .toBe(1)
+      .catch(async (error: Error) => {
+        throw new Error(`${error.message}\n${await platform.diagnose()}`, { cause: error });
+      });
     await snap(owner, 'flows-09-runs-list');
     expect([...applied.values()]).toEqual([{ orderId: 'ord_7001', total: 129.9, email: 'ada@example.com' }]);
 

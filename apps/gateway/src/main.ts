@@ -5,7 +5,7 @@ v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtrac
 import pino from 'pino';
 import { createTenantGate } from '@conflux/db';
 import { createSystemClient } from '@conflux/db/system';
-import { catalogFrom, createKeyring, loggerOptions } from '@conflux/core';
+import { announceReady, catalogFrom, createKeyring, loggerOptions } from '@conflux/core';
 import { connectors } from '@conflux/registry';
 import { evaluateMapping } from '@conflux/mapping';
 import { parseGatewayConfig } from './env.ts';
@@ -39,6 +39,7 @@ const gateway = createGateway({
 });
 const port = await gateway.listen(config.port, config.host);
 log.info(`gateway listening on :${port}`);
+announceReady('gateway');
 
 async function shutdown(signal: string) {
   log.info(`${signal}: closing`);

@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 // catastrophic backtracking, as the other apps do.
 v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 import pino from 'pino';
-import { loggerOptions } from '@conflux/core';
+import { announceReady, loggerOptions } from '@conflux/core';
 import { parseMqttConfig } from './env.ts';
 import { startMqttApp } from './app.ts';
 
@@ -25,6 +25,7 @@ const app = await startMqttApp(config, log).catch((error: unknown) => {
 if (app.mode === 'embedded') log.info(`embedded MQTT broker listening on :${app.port}`);
 else log.info('ingesting from the external broker (shared subscription)');
 if (app.authHookPort !== undefined) log.info(`MQTT auth hook on ${config.authHookHost}:${app.authHookPort}`);
+announceReady('mqtt');
 const stats = setInterval(() => {
   const c = app.ingestor.counters;
   if (c.received) log.debug({ ...c }, 'ingest counters');

@@ -3,7 +3,7 @@ import v8 from 'node:v8';
 // catastrophic backtracking, so one expression cannot block the event loop for seconds.
 v8.setFlagsFromString('--enable-experimental-regexp-engine-on-excessive-backtracks');
 import pino from 'pino';
-import { loggerOptions } from '@conflux/core';
+import { announceReady, loggerOptions } from '@conflux/core';
 import { parseWorkerConfig } from './env.ts';
 import { startWorker } from './worker.ts';
 
@@ -18,6 +18,7 @@ const config = (() => {
 const log = pino(loggerOptions({ level: config.logLevel, pretty: process.env.CONFLUX_MODE !== 'production' && !process.env.CI }));
 const worker = await startWorker(config, log);
 log.info({ concurrency: config.concurrency }, 'worker ready');
+announceReady('worker');
 
 let stopping = false;
 async function shutdown(signal: string) {

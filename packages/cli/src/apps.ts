@@ -22,6 +22,8 @@ export interface AppSpec {
   cwd: string;
   /** Checked before anything starts, so a broken checkout fails in a second, not after the database. */
   requires?: Requirement[];
+  /** The app writes its ready file (announceReady in core) once it works; the launcher waits for it. */
+  announcesReady?: boolean;
 }
 
 /** portal (Next.js: `next start` in production, `next dev` otherwise), worker, gateway and mqtt (tsx). */
@@ -54,6 +56,7 @@ export function defaultApps(params: { repoRoot: string; mode: 'development' | 'p
   };
   const worker: AppSpec = {
     name: 'worker',
+    announcesReady: true,
     color: 'magenta',
     command: tsx,
     args: ['src/main.ts'],
@@ -65,6 +68,7 @@ export function defaultApps(params: { repoRoot: string; mode: 'development' | 'p
   };
   const gateway: AppSpec = {
     name: 'gateway',
+    announcesReady: true,
     color: 'green',
     command: tsx,
     args: ['src/main.ts'],
@@ -74,6 +78,7 @@ export function defaultApps(params: { repoRoot: string; mode: 'development' | 'p
   // Device ingestion: the embedded MQTT broker, or a client of MQTT_URL.
   const mqtt: AppSpec = {
     name: 'mqtt',
+    announcesReady: true,
     color: 'yellow',
     command: tsx,
     args: ['src/main.ts'],

@@ -174,6 +174,24 @@ describe('startPlatform', () => {
     expect(alive(pid)).toBe(false);
   });
 
+  it('is ready only once every announcing app wrote its ready file, and names the one that never did', async () => {
+    // A worker that takes a while to start (as tsx compiling the packages does), then announces itself.
+    const slowWorker = `
+      setTimeout(() => {
+        console.log('worker now working');
+        require('node:fs').writeFileSync(require('node:path').join(process.env.CONFLUX_READY_DIR, 'worker'), '');
+      }, 1500);
+      setInterval(() => {}, 1000);`;
+    const { lines } = await start([app('portal', PORTAL), { ...app('worker', slowWorker), announcesReady: true }]);
+    const banner = lines.findIndex((l) => l.includes('Conflux is ready'));
+    expect(lines.indexOf('worker │ worker now working')).toBeGreaterThan(-1);
+    expect(lines.indexOf('worker │ worker now working')).toBeLessThan(banner);
+
+    const silent = { ...app('worker', 'setInterval(() => {}, 1000);'), announcesReady: true };
+    const promise = startPlatform({ env: await envFor(), apps: [app('portal', PORTAL), silent], color: false, readyTimeoutMs: 2_000, write: () => undefined });
+    await expect(promise).rejects.toThrow(new LaunchError('Not ready within 2 s: worker had not started; their output is above'));
+  });
+
   it('fails start-up naming an app that exits before the portal answers', async () => {
     const lines: string[] = [];
     const promise = startPlatform({

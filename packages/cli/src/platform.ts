@@ -3,7 +3,9 @@
  * configured), then the apps as child processes with the resolved environment. `conflux start` is a thin
  * shell around `startPlatform`; browser tests call it directly.
  */
+import fs from 'node:fs';
 import http from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { DatabaseUrls } from '@conflux/db';
@@ -113,6 +115,15 @@ async function waitForHttp(port: number, givenUp: () => boolean): Promise<boolea
   return false;
 }
 
+/** Resolves once every name in `names` has its ready file in `dir` (written by announceReady in core). */
+async function waitForReadyFiles(dir: string, names: string[], givenUp: () => boolean): Promise<boolean> {
+  while (!givenUp()) {
+    if (names.every((name) => fs.existsSync(path.join(dir, name)))) return true;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return false;
+}
+
 export async function startPlatform(options: StartPlatformOptions = {}): Promise<Platform> {
   assertSupportedNode();
   const repoRoot = options.repoRoot ?? REPO_ROOT;
@@ -175,6 +186,9 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
   let catcher: MailCatcher | undefined;
   const children: RunningChild[] = [];
   let childEnv: Record<string, string> | undefined;
+  // Apps other than the portal announce that they work by writing a file here.
+  const readyDir = fs.mkdtempSync(path.join(os.tmpdir(), 'conflux-ready-'));
+  const announcing = apps.filter((app) => app.announcesReady).map((app) => app.name);
 
   const shutdown = async () => {
     stopping = true;
@@ -183,6 +197,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       ['mail catcher', async () => catcher?.close()],
       ['system client', async () => system?.close()],
       ['database', async () => database?.stop()],
+      ['ready folder', async () => fs.rmSync(readyDir, { recursive: true, force: true })],
     ];
     for (const [what, step] of steps) {
       try {
@@ -241,6 +256,7 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       PORT: String(env.port),
       LOG_LEVEL: env.logLevel,
       CONFLUX_DATA_DIR: env.dataDir,
+      CONFLUX_READY_DIR: readyDir,
       CONFLUX_MODE: env.mode,
       NODE_ENV: env.mode === 'production' ? 'production' : 'development',
       NEXT_TELEMETRY_DISABLED: '1',
@@ -261,11 +277,13 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       );
     }
 
-    // Ready when the portal answers; an app dying, Ctrl-C or the timeout end the wait first.
+    // Ready when the portal answers and every other app announced itself (the worker claims jobs, the
+    // gateway listens); an app dying, Ctrl-C or the timeout end the wait first.
     let settled = false;
+    let portalAnswered = false;
     const firstExit = Promise.race(children.map((child) => child.exited.then((exit) => ({ name: child.name, exit }))));
     const outcome = await Promise.race([
-      waitForHttp(env.port, () => settled).then(() => ({ kind: 'ready' as const })),
+      Promise.all([waitForHttp(env.port, () => settled).then(() => (portalAnswered = true)), waitForReadyFiles(readyDir, announcing, () => settled)]).then(() => ({ kind: 'ready' as const })),
       firstExit.then((exited) => ({ kind: 'exited' as const, ...exited })),
       new Promise<{ kind: 'aborted' }>((resolve) => {
         if (signal?.aborted) resolve({ kind: 'aborted' });
@@ -281,7 +299,12 @@ export async function startPlatform(options: StartPlatformOptions = {}): Promise
       throw new LaunchError(`${outcome.name} exited during start-up (${describeExit(outcome.exit)}); its output is above`);
     }
     if (outcome.kind === 'timeout') {
-      throw new LaunchError(`The portal did not answer on port ${env.port} within ${Math.round(readyTimeoutMs / 1000)} s`);
+      const waiting = announcing.filter((name) => !fs.existsSync(path.join(readyDir, name)));
+      throw new LaunchError(
+        `Not ready within ${Math.round(readyTimeoutMs / 1000)} s: ` +
+          [...(portalAnswered ? [] : [`the portal (port ${env.port})`]), ...waiting].join(', ') +
+          ' had not started; their output is above',
+      );
     }
   } catch (error) {
     await shutdown();

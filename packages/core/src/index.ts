@@ -53,6 +53,7 @@ export * from './connections/complete-oauth.ts';
 export * from './connections/test-connection.ts';
 export * from './runs/run-stats.ts';
 export * from './logger-options.ts';
+export * from './announce-ready.ts';
 export * from './devices/index.ts';
 export * from './flows/enable-flow.ts';
 export * from './flows/find-app-webhook-flows.ts';

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import { cloneDatabase, dropDatabase } from '@conflux/db/admin';
+import { createSystemClient } from '@conflux/db/system';
 import { defaultApps, type AppSpec } from '../../../packages/cli/src/apps.ts';
 import { REPO_ROOT, startPlatform, type Platform } from '../../../packages/cli/src/platform.ts';
 import { freePort } from '../../support/free-port.ts';
@@ -12,6 +13,8 @@ export interface TestPlatform {
   url: string;
   platform: Platform;
   logs: string[];
+  /** What a failed wait needs to be understood: the runs, the queue's jobs and the apps' last lines. */
+  diagnose(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -39,6 +42,9 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
       DATABASE_SYSTEM_URL: undefined,
       SMTP_URL: undefined,
       PORT: String(port),
+      // Browser test files run in parallel: each platform gets ports of its own rather than racing for the defaults.
+      GATEWAY_PORT: String(await freePort()),
+      MQTT_PORT: String(await freePort()),
       PUBLIC_URL: `http://localhost:${port}`,
       CONFLUX_MODE: 'production',
       CONFLUX_DATA_DIR: dataDir,
@@ -55,6 +61,21 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
     url: platform.portalUrl,
     platform,
     logs,
+    async diagnose() {
+      const owner = createSystemClient(ownerUrl, { max: 1 });
+      try {
+        const runs = await owner.db.$queryRawUnsafe(
+          'select id, status, attempt, error, created_at, finished_at from run order by created_at desc limit 10',
+        );
+        const jobs = await owner.db.$queryRawUnsafe(
+          'select task_identifier, attempts, max_attempts, last_error, run_at, locked_at, locked_by from graphile_worker.jobs order by id desc limit 10',
+        );
+        const json = (value: unknown) => JSON.stringify(value, (_k, v: unknown) => (typeof v === 'bigint' ? Number(v) : v), 2);
+        return `runs: ${json(runs)}\njobs: ${json(jobs)}\nlast lines of the apps:\n${logs.join('').split('\n').slice(-80).join('\n')}`;
+      } finally {
+        await owner.close();
+      }
+    },
     async stop() {
       await platform.stop();
       await dropDatabase(serverUrl, name).catch(() => undefined);

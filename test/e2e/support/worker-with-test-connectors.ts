@@ -1,5 +1,6 @@
 /** The worker (apps/worker/src/main.ts) with the test connectors in its catalogue. */
 import pino from 'pino';
+import { announceReady } from '@conflux/core';
 import { parseWorkerConfig } from '../../../apps/worker/src/env.ts';
 import { startWorker } from '../../../apps/worker/src/worker.ts';
 import { testConnectorCatalog } from './test-connector-catalog.ts';
@@ -8,6 +9,7 @@ const config = parseWorkerConfig(process.env);
 const log = pino({ level: config.logLevel });
 const worker = await startWorker(config, log, { catalog: testConnectorCatalog(process.env) });
 log.info('worker with test connectors ready');
+announceReady('worker');
 
 let stopping = false;
 async function shutdown() {
