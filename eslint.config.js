@@ -10,6 +10,7 @@ export const systemClientUsers = [
   'packages/core/src/identity/**',
   'packages/core/src/dev/**',
   'packages/core/src/ingest/**',
+  'packages/core/src/plans/change-plan.ts',
   'apps/gateway/src/**',
   'apps/mqtt/src/**',
   'packages/cli/src/**',

@@ -13,14 +13,13 @@
  */
 import os from 'node:os';
 import path from 'node:path';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import type { Runner } from 'graphile-worker';
 import { createTenantGate } from '../packages/db/src/tenant-gate.ts';
 import { recordEvent } from '../packages/core/src/runs/record-event.ts';
 import { parseWorkerConfig } from '../apps/worker/src/env.ts';
 import { startWorker } from '../apps/worker/src/worker.ts';
 import { startBenchDatabase } from './lib/database.ts';
+import { graphile, graphileLogger, pino } from './lib/graphile.ts';
 import { pg } from './lib/modules.ts';
 import { installProbe, probeStats, type ProbeStats } from './lib/probe.ts';
 import { machine, parentOf, treeCpuSeconds } from './lib/procstat.ts';
@@ -39,11 +38,6 @@ const config = {
   pollInterval: 1000,
 };
 const say = (line: string) => process.stderr.write(`[bench] ${line}\n`);
-
-const fromWorker = createRequire(path.resolve(import.meta.dirname, '../apps/worker/package.json'));
-const pino = fromWorker('pino') as typeof import('pino').default;
-// The worker's own copy of graphile-worker (bench/ has no dependencies of its own).
-const graphile = (await import(pathToFileURL(fromWorker.resolve('graphile-worker')).href)) as typeof import('graphile-worker');
 
 interface Measured {
   count: number;
@@ -212,14 +206,6 @@ async function main() {
   );
   await owner.end();
   await db.close();
-}
-
-/** graphile-worker's logger into pino, as the worker adapts it. */
-function graphileLogger(log: import('pino').Logger) {
-  return new graphile.Logger((scope) => (level, message, meta) => {
-    const fn = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' ? 'debug' : 'info';
-    log[fn]({ ...scope, ...meta }, message);
-  });
 }
 
 main().then(

@@ -45,7 +45,7 @@ function envFor(e: AppEnv): Record<string, string> {
     SMTP_URL: e.smtpUrl,
     GATEWAY_PORT: String(e.gatewayPort),
     GATEWAY_HOST: '127.0.0.1',
-    // The gateway's per-tenant limit (100/s by default) would otherwise be what is measured.
+    // The gateway's per-tenant limit (the tenant's plan: 10/s on the free plan) would otherwise be what is measured.
     WEBHOOK_RATE_PER_SECOND: '1000000',
     WEBHOOK_RATE_BURST: '1000000',
     WORKER_CONCURRENCY: String(e.workerConcurrency),

@@ -58,7 +58,7 @@ export async function startBenchDatabase(log: (line: string) => void): Promise<B
     `SELECT name, setting, unit FROM pg_settings WHERE name = ANY($1::text[])`,
     [['fsync', 'synchronous_commit', 'wal_sync_method', 'shared_buffers', 'max_connections', 'commit_delay', 'full_page_writes', 'wal_level']],
   );
-  const version = (await client.query<{ v: string }>('SHOW server_version')).rows[0]!.v;
+  const version = (await client.query<{ v: string }>("SELECT current_setting('server_version') AS v")).rows[0]!.v;
   await client.end();
   const settings = Object.fromEntries(rows.map((r) => [r.name, r.unit ? `${r.setting} ${r.unit}` : r.setting]));
 

@@ -61,3 +61,15 @@ export function machine() {
   const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? 'unknown';
   return { model, ticksPerSecond };
 }
+
+/** CPU seconds the whole machine has been busy (all cores, every process), from /proc/stat; null off Linux. */
+export function machineBusyCpuSeconds(): number | null {
+  try {
+    const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number);
+    // user nice system idle iowait irq softirq steal …: user, nice, system, irq and softirq are busy.
+    const busy = [0, 1, 2, 5, 6].reduce((s, i) => s + (fields[i] ?? 0), 0);
+    return busy / ticksPerSecond;
+  } catch {
+    return null;
+  }
+}

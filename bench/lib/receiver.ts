@@ -8,8 +8,14 @@ export interface Receiver {
   close(): Promise<void>;
 }
 
+/** Options of {@link startReceiver}. */
+export interface ReceiverOptions {
+  /** Answers each request this long after it arrived (a receiving system's own work); at once by default. */
+  delayMs?: number;
+}
+
 /** `onDelivery(phase, seq, at)` is called once per request, `at` on this process's performance clock. */
-export async function startReceiver(onDelivery: (phase: string, seq: number, at: number) => void): Promise<Receiver> {
+export async function startReceiver(onDelivery: (phase: string, seq: number, at: number) => void, options: ReceiverOptions = {}): Promise<Receiver> {
   let count = 0;
   const ok = Buffer.from('{"ok":true}');
   const server = http.createServer((req, res) => {
@@ -24,8 +30,12 @@ export async function startReceiver(onDelivery: (phase: string, seq: number, at:
       } catch {
         // counted, not attributed
       }
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': ok.length });
-      res.end(ok);
+      const answer = () => {
+        res.writeHead(200, { 'content-type': 'application/json', 'content-length': ok.length });
+        res.end(ok);
+      };
+      if (options.delayMs) setTimeout(answer, options.delayMs);
+      else answer();
     });
   });
   server.keepAliveTimeout = 60_000;

@@ -24,6 +24,13 @@ export function summarize(values: number[]) {
 
 export const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
 
+/** Jain's fairness index (Σx)² / (n·Σx²) of non-negative values: 1 when all are equal, 1/n when one has everything. */
+export function jainIndex(values: number[]): number | null {
+  const sum = values.reduce((s, v) => s + v, 0);
+  const squares = values.reduce((s, v) => s + v * v, 0);
+  return values.length && squares > 0 ? (sum * sum) / (values.length * squares) : null;
+}
+
 /** Counters of one database since the server started (pg_stat_database), and of the WAL. */
 export interface PgCounters {
   xactCommit: number;

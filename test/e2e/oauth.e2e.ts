@@ -7,6 +7,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { signUp } from './support/accounts.ts';
 import { launchBrowser, snap, watchConsole } from './support/browser.ts';
 import { startTestPlatform, type TestPlatform } from './support/platform.ts';
 import { withTestConnectors } from './support/test-connectors.ts';
@@ -35,29 +36,6 @@ afterAll(async () => {
   await platform?.stop();
   await provider?.close();
 });
-
-async function signUp(params: { name: string; email: string; workspace: string }) {
-  await page.goto('/sign-up');
-  await page.getByLabel('Your name', { exact: true }).fill(params.name);
-  await page.getByLabel('Work email', { exact: true }).fill(params.email);
-  await page.getByLabel('Password', { exact: true }).fill('a long enough password');
-  await page.getByLabel(/workspace/i).fill(params.workspace);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect.poll(() => page.getByText(/check your inbox/i).count(), { timeout: 15_000 }).toBeGreaterThan(0);
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    await page.goto(`/dev/mailbox?to=${encodeURIComponent(params.email)}`);
-    const link = page.getByTestId('dev-mail').filter({ hasText: /Verify your email/ }).first().locator('a[href*="/api/auth/verify-email"]').first();
-    const href = (await link.count()) ? await link.getAttribute('href') : null;
-    if (href) {
-      await page.goto(href);
-      await page.waitForURL(/\/verified/, { timeout: 15_000 });
-      return;
-    }
-    if (Date.now() > deadline) throw new Error(`no verification mail for ${params.email}`);
-    await page.waitForTimeout(500);
-  }
-}
 
 /** A tRPC call with the page's session, as the portal's own client makes it. */
 async function trpc<T>(kind: 'query' | 'mutation', path: string, input: unknown): Promise<T> {
@@ -108,7 +86,7 @@ async function consent(decision: 'Allow access' | 'Deny') {
 
 describe('OAuth2 connections in the browser', () => {
   it('finds the connector in the catalogue, with its actions and what they take', async () => {
-    await signUp({ name: 'Olga Ops', email: 'olga@acme.test', workspace: 'Acme Operations' });
+    await signUp(page, { name: 'Olga Ops', email: 'olga@acme.test', workspace: 'Acme Operations' });
     await page.goto('/connections');
     await expect.poll(() => page.getByText('No connections yet').count(), { timeout: 15_000 }).toBe(1);
     await snap(page, 'oauth-00-connections-empty');

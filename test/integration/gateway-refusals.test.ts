@@ -67,7 +67,7 @@ describe('refused webhooks store nothing', () => {
     const result = await postWebhook(hookUrl(orders), order, { secret: orders.secret! });
     expect(result.status).toBe(202);
     expect(runIdsOf(result)).toHaveLength(1);
-    expect(await ingestCounts(db)).toEqual({ events: before.events + 1, runs: before.runs + 1, jobs: before.jobs + 1 });
+    expect(await ingestCounts(db)).toEqual({ events: before.events + 1, runs: before.runs + 1, queued: before.queued + 1 });
   });
 
   it('401 without a signature', async () => {
@@ -144,7 +144,7 @@ describe('path-token endpoints', () => {
     const result = await postWebhook(`${gateway.url}${new URL(got.webhook!.url).pathname}`, { id: 'legacy_1' });
     expect(result.status).toBe(202);
     const [runId] = runIdsOf(result);
-    expect(await ingestCounts(db, acme.tenantId)).toEqual({ events: before.events + 1, runs: before.runs + 1, jobs: before.jobs + 1 });
+    expect(await ingestCounts(db, acme.tenantId)).toEqual({ events: before.events + 1, runs: before.runs + 1, queued: before.queued + 1 });
     expect((await acme.caller.runs.get({ runId: runId! })).event.payload).toEqual({ id: 'legacy_1' });
   });
 });
@@ -174,7 +174,7 @@ describe('per-tenant rate limit', () => {
     expect(await ingestCounts(db, acme.tenantId)).toEqual({
       events: acmeBefore.events + accepted.length,
       runs: acmeBefore.runs + accepted.length,
-      jobs: acmeBefore.jobs + accepted.length,
+      queued: acmeBefore.queued + accepted.length,
     });
 
     // The other tenant's budget is its own.
@@ -182,6 +182,6 @@ describe('per-tenant rate limit', () => {
       const result = await postWebhook(hookUrl(quiet, limited), { id: `quiet_${i}` }, { secret: quiet.secret! });
       expect(result.status).toBe(202);
     }
-    expect(await ingestCounts(db, globex.tenantId)).toEqual({ events: globexBefore.events + 3, runs: globexBefore.runs + 3, jobs: globexBefore.jobs + 3 });
+    expect(await ingestCounts(db, globex.tenantId)).toEqual({ events: globexBefore.events + 3, runs: globexBefore.runs + 3, queued: globexBefore.queued + 3 });
   });
 });

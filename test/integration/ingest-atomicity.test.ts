@@ -1,12 +1,12 @@
-// An inbound event, its run and the run's job are written in one transaction: if the unit of work that
-// records them fails, none of the three exists — never an event without a run, nor a job for a run that
-// was rolled back.
+// An inbound event and its run (which is its own queue entry) are written in one transaction: if the unit
+// of work that records them fails, neither exists — never an event without a run, nor a queued run whose
+// event was rolled back.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordEvent, type RecordedEvent } from '@conflux/core';
 import type { Services } from '../../apps/portal/src/server/services.ts';
 import { testServices } from '../../apps/portal/src/server/testing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
-import { createLiveFlow, ingestCounts, runFlowJobs, signUpTenant, type LiveFlow, type TestTenant } from '../support/platform-parts.ts';
+import { createLiveFlow, ingestCounts, queuedRuns, signUpTenant, type LiveFlow, type TestTenant } from '../support/platform-parts.ts';
 
 let db: TestDatabase;
 let services: Services;
@@ -29,7 +29,7 @@ afterAll(async () => {
 });
 
 describe('recording an event', () => {
-  it('leaves no event, run or run-flow job when the transaction fails after recordEvent', async () => {
+  it('leaves no event and no queued run when the transaction fails after recordEvent', async () => {
     const before = await ingestCounts(db);
     let recorded: RecordedEvent | undefined;
     await expect(
@@ -45,7 +45,7 @@ describe('recording an event', () => {
     expect(recorded?.duplicate).toBe(false);
     expect(await db.system.db.event.findUnique({ where: { id: recorded!.eventId }, select: { id: true } })).toBeNull();
     expect(await db.system.db.run.findUnique({ where: { id: recorded!.runId }, select: { id: true } })).toBeNull();
-    expect((await runFlowJobs(db)).filter((j) => j.runId === recorded!.runId)).toEqual([]);
+    expect((await queuedRuns(db)).filter((j) => j.runId === recorded!.runId)).toEqual([]);
     expect(await ingestCounts(db)).toEqual(before);
   });
 
@@ -58,7 +58,7 @@ describe('recording an event', () => {
     expect(recorded.duplicate).toBe(false);
     expect(await db.system.db.event.findUnique({ where: { id: recorded.eventId }, select: { sourceEventId: true } })).toEqual({ sourceEventId: 'evt_atomic_1' });
     expect(await db.system.db.run.findUnique({ where: { id: recorded.runId }, select: { status: true, eventId: true } })).toEqual({ status: 'queued', eventId: recorded.eventId });
-    expect((await runFlowJobs(db)).filter((j) => j.runId === recorded.runId)).toEqual([{ runId: recorded.runId, tenantId: tenant.tenantId, lockedBy: null, attempts: 0 }]);
-    expect(await ingestCounts(db)).toEqual({ events: before.events + 1, runs: before.runs + 1, jobs: before.jobs + 1 });
+    expect((await queuedRuns(db)).filter((j) => j.runId === recorded.runId)).toEqual([{ runId: recorded.runId, tenantId: tenant.tenantId, lockedBy: null, attempts: 0 }]);
+    expect(await ingestCounts(db)).toEqual({ events: before.events + 1, runs: before.runs + 1, queued: before.queued + 1 });
   });
 });

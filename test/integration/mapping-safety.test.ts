@@ -9,7 +9,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import {
   createLiveFlow,
   postWebhook,
-  runFlowJobs,
+  queuedRuns,
   runIdsOf,
   signUpTenant,
   startRecordingTarget,
@@ -80,7 +80,7 @@ async function expectStoppedMapping(result: { run: RunView; elapsedMs: number; r
   expect(run.steps[0]!.durationMs).toBeLessThan(2_000);
   expect(result.elapsedMs).toBeLessThan(5_000);
   expect(target.requests.filter((r) => r.idempotencyKey === `${runId}:deliver`)).toEqual([]);
-  expect((await runFlowJobs(db)).filter((j) => j.runId === runId)).toEqual([]);
+  expect((await queuedRuns(db)).filter((j) => j.runId === runId)).toEqual([]);
 }
 
 describe('runaway mappings', () => {

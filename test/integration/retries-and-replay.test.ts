@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import {
   createLiveFlow,
   postWebhook,
-  runFlowJobs,
+  queuedRuns,
   runIdsOf,
   signUpTenant,
   startRecordingTarget,
@@ -78,7 +78,7 @@ async function send(event: { id: string; amount: number }): Promise<string> {
 }
 
 async function noJobFor(runId: string): Promise<void> {
-  expect((await runFlowJobs(db)).filter((j) => j.runId === runId)).toEqual([]);
+  expect((await queuedRuns(db)).filter((j) => j.runId === runId)).toEqual([]);
 }
 
 describe('retries', () => {

@@ -152,6 +152,6 @@ describe('Stripe app webhook', () => {
 
     expect(await runsByEventId(first)).toEqual({ evt_routing_1: 1, evt_repeat: 1, evt_other_a: 1, evt_other_b: 1 });
     expect(await runsByEventId(second)).toEqual({});
-    expect(await ingestCounts(db, first.tenantId)).toMatchObject({ events: 4, runs: 4, jobs: 4 });
+    expect(await ingestCounts(db, first.tenantId)).toMatchObject({ events: 4, runs: 4, queued: 4 });
   });
 });

@@ -118,7 +118,7 @@ describe('webhook → map → http action', () => {
     expect(succeeded.items.map((r) => r.id)).toContain(runId);
 
     // Nothing is left in the queue that could deliver it a second time.
-    expect(await ingestCounts(db, tenant.tenantId)).toEqual({ events: 1, runs: 1, jobs: 0 });
+    expect(await ingestCounts(db, tenant.tenantId)).toEqual({ events: 1, runs: 1, queued: 0 });
   });
 
   it('a sender retrying the same event id starts the flow once', async () => {
@@ -135,6 +135,6 @@ describe('webhook → map → http action', () => {
     expect(run.status).toBe('succeeded');
     expect(run.event.sourceEventId).toBe('evt_2001');
     expect(target.requests.slice(before).map((r) => r.idempotencyKey)).toEqual([`${runId}:deliver`]);
-    expect(await ingestCounts(db, tenant.tenantId)).toEqual({ events: 2, runs: 2, jobs: 0 });
+    expect(await ingestCounts(db, tenant.tenantId)).toEqual({ events: 2, runs: 2, queued: 0 });
   });
 });

@@ -1,6 +1,6 @@
 // A worker process dies (SIGKILL) after its outbound call reached the vendor and before it recorded the
-// outcome. Graphile Worker would keep that job locked for hours; the supervisor of another worker sees the
-// dead worker stop beating, frees its job with force_unlock_workers, and the run is retried. The vendor
+// outcome. The run stays claimed by the dead worker; the supervisor of another worker sees it stop beating,
+// puts the run back in the dispatch queue, and it is retried from its last checkpoint. The vendor
 // sees the same Idempotency-Key again and applies the effect once.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunningWorker } from '../../apps/worker/src/worker.ts';
@@ -10,7 +10,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database.ts';
 import {
   createLiveFlow,
   postWebhook,
-  runFlowJobs,
+  queuedRuns,
   runIdsOf,
   signUpTenant,
   spawnWorkerProcess,
@@ -88,17 +88,17 @@ describe('a worker killed between the outbound call and its checkpoint', () => {
     expect((await doomed.exited).signal).toBe('SIGKILL');
     held.release();
 
-    // What the dead worker left behind: a running run and a job locked by a worker that will never finish it.
+    // What the dead worker left behind: a running run claimed by a worker that will never finish it.
     const stuck = await tenant.caller.runs.get({ runId: runId! });
     expect(stuck.status).toBe('running');
     expect(stuck.steps.map((s) => [s.stepKey, s.status])).toEqual([
       ['entry', 'succeeded'],
       ['book', 'running'],
     ]);
-    const [lockedJob] = (await runFlowJobs(db)).filter((j) => j.runId === runId);
+    const [lockedJob] = (await queuedRuns(db)).filter((j) => j.runId === runId);
     expect(lockedJob?.lockedBy).toEqual(expect.any(String));
 
-    // A fresh worker with a short stale window frees the job and runs the flow again.
+    // A fresh worker with a short stale window takes the run back and runs the flow again.
     const rescueStarted = Date.now();
     rescuer = await startTestWorker(db, { supervisorIntervalMs: 250, staleAfterMs: 2_000 });
     const run = await waitForRun(tenant, runId!, { timeoutMs: 60_000 });
@@ -119,7 +119,7 @@ describe('a worker killed between the outbound call and its checkpoint', () => {
     ]);
     expect(target.effects).toEqual([{ key, path: '/ledger', body: { paymentId: 'pay_77', amount: 1250 } }]);
 
-    // The freed job completed and left the queue; the dead worker's lock is gone.
-    await waitFor(async () => (await runFlowJobs(db)).length === 0, { what: 'the run-flow job to leave the queue' });
+    // The rescued run completed and left the queue.
+    await waitFor(async () => (await queuedRuns(db)).length === 0, { what: 'the run to leave the queue' });
   });
 });

@@ -20,7 +20,7 @@ let counter = 0;
 export async function createTestDatabase(): Promise<TestDatabase> {
   const serverUrl = inject('pgServerUrl');
   const name = `conflux_t_${process.pid}_${Date.now().toString(36)}_${counter++}`;
-  const ownerUrl = await cloneDatabase(serverUrl, { template: inject('pgTemplate'), name });
+  const ownerUrl = await cloneDatabase(serverUrl, { template: inject('pgTemplate'), name, disposable: true });
   const urls = resolveDatabaseUrls({ ownerUrl, rolePassword: inject('pgRolePassword') });
   const gate = createTenantGate(urls.appUrl);
   const system = createSystemClient(urls.systemUrl);

@@ -9,7 +9,6 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import pino from 'pino';
 import { catalogFrom, createKeyring } from '@conflux/core';
 import { connectors } from '@conflux/registry';
@@ -73,7 +72,12 @@ export interface TestGateway {
 /** Settings a test may change; the rest are the production defaults of the gateway's configuration. */
 export interface TestGatewayOptions {
   maxBodyBytes?: number;
-  tenantRate?: { perSecond: number; burst: number };
+  /**
+   * The per-tenant webhook rate: a fixed one for every tenant (the operator override), or 'plan' for each
+   * tenant's plan as in production. Default: a generous fixed rate, so tests that post many webhooks are not
+   * slowed down by the free plan's.
+   */
+  tenantRate?: { perSecond: number; burst: number } | 'plan';
   appSecrets?: Record<string, string>;
 }
 
@@ -86,7 +90,7 @@ export async function startTestGateway(db: TestDatabase, options: TestGatewayOpt
     keyring: createKeyring([TEST_MASTER_KEY]),
     log: silent(),
     maxBodyBytes: options.maxBodyBytes ?? 1_000_000,
-    tenantRate: options.tenantRate ?? { perSecond: 100, burst: 200 },
+    tenantRate: options.tenantRate === 'plan' ? undefined : (options.tenantRate ?? { perSecond: 100, burst: 200 }),
     appSecrets: options.appSecrets ?? {},
   });
   const port = await gateway.listen(0, '127.0.0.1');
@@ -171,10 +175,10 @@ export interface WorkerProcess {
 }
 
 /** Spawns the worker's real entry point with the test database's environment. */
-export function spawnWorkerProcess(db: TestDatabase): WorkerProcess {
+export function spawnWorkerProcess(db: TestDatabase, env: Record<string, string> = {}): WorkerProcess {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'apps/worker/src/main.ts')], {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...workerEnv(db) },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...workerEnv(db, env) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';
@@ -264,34 +268,29 @@ export async function waitForRun(tenant: TestTenant, runId: string, options: Wai
 // ---------------------------------------------------------------------------------------------------------
 // What was stored
 
-/** How many events, runs and queued `run-flow` jobs exist (for one tenant, when given). */
+/** How many events and runs exist, and how many of the runs are in the dispatch queue (for one tenant, when given). */
 export interface IngestCounts {
   events: number;
   runs: number;
-  jobs: number;
+  /** Runs waiting for a worker or held by one (queued, retrying, running). */
+  queued: number;
 }
 
-/** Counts stored events and runs (through the system role, across the tenant gate) and `run-flow` jobs (as the owner). */
+/** Counts stored events and runs, and the runs in the queue, through the system role (across the tenant gate). */
 export async function ingestCounts(db: TestDatabase, tenantId?: string): Promise<IngestCounts> {
   const where = tenantId ? { tenantId } : {};
-  const [events, runs, jobs] = await Promise.all([db.system.db.event.count({ where }), db.system.db.run.count({ where }), runFlowJobs(db)]);
-  return { events, runs, jobs: tenantId ? jobs.filter((j) => j.tenantId === tenantId).length : jobs.length };
+  const [events, runs, queued] = await Promise.all([db.system.db.event.count({ where }), db.system.db.run.count({ where }), queuedRuns(db)]);
+  return { events, runs, queued: tenantId ? queued.filter((j) => j.tenantId === tenantId).length : queued.length };
 }
 
-/** The `run-flow` jobs in graphile-worker's queue, read as the database owner. */
-export async function runFlowJobs(db: TestDatabase): Promise<{ runId: string; tenantId: string; lockedBy: string | null; attempts: number }[]> {
-  const client = new pg.Client({ connectionString: db.ownerUrl });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ payload: { runId: string; tenantId: string }; locked_by: string | null; attempts: number }>(
-      `SELECT j.payload, j.locked_by, j.attempts FROM graphile_worker._private_jobs j
-         JOIN graphile_worker._private_tasks t ON t.id = j.task_id
-        WHERE t.identifier = 'run-flow' ORDER BY j.id`,
-    );
-    return rows.map((r) => ({ runId: r.payload.runId, tenantId: r.payload.tenantId, lockedBy: r.locked_by, attempts: r.attempts }));
-  } finally {
-    await client.end();
-  }
+/** The runs in the dispatch queue (queued, retrying, or running and claimed by a worker), oldest first. */
+export async function queuedRuns(db: TestDatabase): Promise<{ runId: string; tenantId: string; lockedBy: string | null; attempts: number }[]> {
+  const rows = await db.system.db.run.findMany({
+    where: { status: { in: ['queued', 'retrying', 'running'] } },
+    select: { id: true, tenantId: true, claimedBy: true, attempt: true },
+    orderBy: [{ createdAt: 'asc' }, { id: 'asc' }],
+  });
+  return rows.map((r) => ({ runId: r.id, tenantId: r.tenantId, lockedBy: r.claimedBy, attempts: r.attempt }));
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -27,12 +27,12 @@ export class ProvisionError extends Error {
 export async function handleProvision(
   req: http.IncomingMessage,
   rawBody: Buffer,
-  deps: { gate: TenantGate; system: SystemDb; mqttPublicUrl?: string; rateLimit(tenantId: string): void },
+  deps: { gate: TenantGate; system: SystemDb; mqttPublicUrl?: string; rateLimit(tenantId: string): Promise<void> },
 ): Promise<{ status: number; body: CreatedDevice & { credentials: { brokerUrl: string | null } } }> {
   const match = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
   const key = match ? await findProvisioningKey(deps.system, { key: match[1]! }) : null;
   if (!key) throw new ProvisionError(401, 'Send a valid provisioning key: Authorization: Bearer cfxp_…');
-  deps.rateLimit(key.tenantId);
+  await deps.rateLimit(key.tenantId);
   let parsed: z.infer<typeof body>;
   try {
     parsed = body.parse(JSON.parse(rawBody.toString('utf8') || '{}'));
@@ -45,6 +45,8 @@ export async function handleProvision(
   } catch (error) {
     if (error instanceof AppError && error.code === 'PROVISIONING_KEY_INVALID') throw new ProvisionError(401, error.message);
     if (error instanceof AppError && error.code === 'NAME_TAKEN') throw new ProvisionError(409, error.message);
+    // The plan's device limit: not worth retrying until a device is deleted or the plan changes.
+    if (error instanceof AppError && error.code === 'PLAN_LIMIT') throw new ProvisionError(403, error.message);
     throw error;
   }
 }

@@ -2,7 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import { defaultWebhookEvents, isConnectorError, type InboundEvent, type InboundRequest } from '@conflux/connector-sdk';
-import { AppError, findAppWebhookFlows, getWebhookSecret, loadFlowForEvents, recordEvent, type ConnectorCatalog, type Keyring } from '@conflux/core';
+import { AppError, findAppWebhookFlows, getWebhookSecret, loadFlowForEvents, recordEvent, webhookRateFor, type ConnectorCatalog, type Keyring, type Rate } from '@conflux/core';
 import { findAppWebhookTargets, findWebhookEndpoint, type EndpointInfo } from '@conflux/core/ingest';
 import type { TenantGate } from '@conflux/db';
 import type { SystemDb } from '@conflux/db/system';
@@ -18,7 +18,11 @@ export interface GatewayDeps {
   keyring: Keyring;
   log: Logger;
   maxBodyBytes: number;
-  tenantRate: { perSecond: number; burst: number };
+  /**
+   * Operator override: one fixed request rate for every tenant instead of each tenant's plan (benchmarks, a
+   * single-tenant installation). Unset, a tenant gets its plan's `webhook_rps`, bursts of twice that.
+   */
+  tenantRate?: Rate;
   appSecrets: Record<string, string>;
   /** Where devices connect, returned with credentials provisioned by key (e.g. mqtt://devices.example.com:1883). */
   mqttPublicUrl?: string;
@@ -57,6 +61,9 @@ class TtlCache<V> {
     if (this.map.size >= this.max) this.map.delete(this.map.keys().next().value!);
     this.map.set(key, { value, until: Date.now() + this.ttlMs });
   }
+  delete(key: string) {
+    this.map.delete(key);
+  }
 }
 
 async function readBody(req: http.IncomingMessage, max: number): Promise<Buffer> {
@@ -93,15 +100,29 @@ function inbound(req: http.IncomingMessage, rawBody: Buffer, url: URL): InboundR
  * stay lean (no framework per request).
  */
 export function createGateway(deps: GatewayDeps) {
-  const limiter = new RateLimiter(deps.tenantRate.perSecond, deps.tenantRate.burst);
-  // Provisioning shares each tenant's request budget with its webhooks.
-  const provisionRateLimit = (tenantId: string) => {
-    const wait = limiter.take(tenantId);
-    if (wait > 0) throw new HttpError(429, 'Too many requests for this workspace; slow down.', { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
-  };
+  const limiter = new RateLimiter();
   // Short, so that an auth-mode switch or a deleted flow takes effect within seconds everywhere.
   const endpoints = new TtlCache<EndpointInfo | null>(5_000);
   const secrets = new TtlCache<string>(60_000);
+  // A plan change reaches every gateway process within 30 s. The promise is cached, so a burst of requests
+  // from one tenant makes one look-up, not one each; a failed look-up is not kept.
+  const planRates = new TtlCache<Promise<Rate>>(30_000);
+
+  function rateFor(tenantId: string): Promise<Rate> {
+    if (deps.tenantRate) return Promise.resolve(deps.tenantRate);
+    const cached = planRates.get(tenantId);
+    if (cached) return cached;
+    const lookup = webhookRateFor(deps.system, tenantId);
+    lookup.catch(() => planRates.delete(tenantId));
+    planRates.set(tenantId, lookup);
+    return lookup;
+  }
+
+  /** Takes one request from the tenant's budget (webhooks and provisioning share it), or answers 429. */
+  async function rateLimit(tenantId: string): Promise<void> {
+    const wait = limiter.take(tenantId, await rateFor(tenantId));
+    if (wait > 0) throw new HttpError(429, 'Too many requests for this workspace; slow down.', { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
+  }
 
   async function endpointFor(key: string): Promise<EndpointInfo | null> {
     const cached = endpoints.get(key);
@@ -123,8 +144,7 @@ export function createGateway(deps: GatewayDeps) {
   async function handleHook(req: http.IncomingMessage, url: URL, key: string) {
     const endpoint = await endpointFor(key);
     if (!endpoint) throw new HttpError(404, 'No webhook endpoint at this address.');
-    const wait = limiter.take(endpoint.tenantId);
-    if (wait > 0) throw new HttpError(429, 'Too many requests for this workspace; slow down.', { 'retry-after': String(Math.max(1, Math.ceil(wait / 1000))) });
+    await rateLimit(endpoint.tenantId);
     const rawBody = await readBody(req, deps.maxBodyBytes);
     const request = inbound(req, rawBody, url);
     if (endpoint.authMode === 'hmac') {
@@ -211,7 +231,7 @@ export function createGateway(deps: GatewayDeps) {
         const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (contentType !== 'application/json') throw new HttpError(415, 'Send the body as application/json.');
         const rawBody = await readBody(req, 16 * 1024);
-        return handleProvision(req, rawBody, { gate: deps.gate, system: deps.system, mqttPublicUrl: deps.mqttPublicUrl, rateLimit: provisionRateLimit }).catch((error: unknown) => {
+        return handleProvision(req, rawBody, { gate: deps.gate, system: deps.system, mqttPublicUrl: deps.mqttPublicUrl, rateLimit }).catch((error: unknown) => {
           throw error instanceof ProvisionError ? new HttpError(error.status, error.message) : error;
         });
       }

@@ -103,17 +103,18 @@ describe('device page', () => {
 });
 
 describe('telemetry retention', () => {
-  it('deletes messages older than the tenant’s retention (quota, else the default) and keeps the rest', async () => {
+  it('deletes messages older than the tenant’s retention (quota, else its plan’s) and keeps the rest', async () => {
     const device = await createTestDevice(acme, { name: 'Retained' });
     await owner.query(
       `INSERT INTO device_message (tenant_id, device_id, topic, channel, payload, size, received_at)
        SELECT $1, $2, 't', 'c', '{}', 2, now() - make_interval(days => d) FROM unnest(ARRAY[1, 3, 8, 30]) d`,
       [acme.id, device.id],
     );
-    const first = await db.gate.withTenant(acme.id, (tx) => deleteExpiredTelemetry(tx, { tenantId: acme.id, defaultDays: 7 }));
+    // The free plan keeps 7 days.
+    const first = await db.gate.withTenant(acme.id, (tx) => deleteExpiredTelemetry(tx, { tenantId: acme.id }));
     expect(first).toMatchObject({ retentionDays: 7, messages: 2 });
     await owner.query(`INSERT INTO device_quota (tenant_id, retention_days) VALUES ($1, 2)`, [acme.id]);
-    const second = await db.gate.withTenant(acme.id, (tx) => deleteExpiredTelemetry(tx, { tenantId: acme.id, defaultDays: 7 }));
+    const second = await db.gate.withTenant(acme.id, (tx) => deleteExpiredTelemetry(tx, { tenantId: acme.id }));
     expect(second).toMatchObject({ retentionDays: 2, messages: 1 });
     expect((await owner.query('SELECT count(*)::int AS n FROM device_message WHERE device_id = $1', [device.id])).rows[0].n).toBe(1);
   });

@@ -13,10 +13,12 @@ export interface WorkerConfig {
   egressAllow: string[];
   /** Outbound calls per second per connection (burst twice that): protects the tenant's vendor quota. */
   egressRatePerSecond: number;
-  /** Days device telemetry is kept unless a tenant's device quota says otherwise. */
-  deviceRetentionDays: number;
   /** Attempts a run gets for retryable failures before it fails for good (default: the engine's policy). */
   runMaxAttempts?: number;
+  /** The portal's public URL, for links in mails. */
+  publicUrl: string;
+  /** Records a sync pass asks its source for per poll (each page is stored in one transaction). */
+  syncPageSize: number;
 }
 
 const schema = z.object({
@@ -29,7 +31,8 @@ const schema = z.object({
   MASTER_KEYS: z.string().min(40, 'MASTER_KEYS must hold at least one base64 32-byte key (comma-separated, current first)'),
   EGRESS_ALLOW: z.string().default(''),
   EGRESS_RATE_PER_SECOND: z.coerce.number().positive().max(100_000).default(50),
-  DEVICE_RETENTION_DAYS: z.coerce.number({ error: 'DEVICE_RETENTION_DAYS must be a whole number of days' }).int().min(1).max(3650).default(7),
+  SYNC_PAGE_SIZE: z.coerce.number({ error: 'SYNC_PAGE_SIZE must be a whole number from 10 to 5000' }).int().min(10).max(5000).default(500),
+  PUBLIC_URL: z.url({ error: 'PUBLIC_URL must be the portal URL, e.g. http://localhost:3000' }).default('http://localhost:3000'),
   RUN_MAX_ATTEMPTS: z.coerce.number({ error: 'RUN_MAX_ATTEMPTS must be a whole number from 1 to 20' }).int().min(1).max(20).optional(),
 });
 
@@ -47,7 +50,8 @@ export function parseWorkerConfig(env: Record<string, string | undefined>): Work
     masterKeys: e.MASTER_KEYS.split(',').map((k) => k.trim()).filter(Boolean),
     egressAllow: e.EGRESS_ALLOW.split(',').map((c) => c.trim()).filter(Boolean),
     egressRatePerSecond: e.EGRESS_RATE_PER_SECOND,
-    deviceRetentionDays: e.DEVICE_RETENTION_DAYS,
+    publicUrl: e.PUBLIC_URL,
+    syncPageSize: e.SYNC_PAGE_SIZE,
     ...(e.RUN_MAX_ATTEMPTS ? { runMaxAttempts: e.RUN_MAX_ATTEMPTS } : {}),
   };
 }

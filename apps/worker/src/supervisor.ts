@@ -5,6 +5,8 @@ import type { Logger } from 'pino';
 /** How often workers beat, and how long without a beat before their jobs are taken back. */
 export const HEARTBEAT_MS = 5_000;
 export const STALE_AFTER_MS = 30_000;
+/** Attempts after which a run whose worker keeps disappearing is failed. */
+const MAX_LOST_ATTEMPTS = 10;
 
 /**
  * Heartbeats this process's graphile-worker workers and frees the jobs of workers that stopped beating
@@ -41,6 +43,23 @@ export function startSupervisor(params: { pool: pg.Pool; workerIds: () => string
       await params.pool.query('SELECT graphile_worker.force_unlock_workers($1::text[])', [dead]);
       params.log.warn({ workers: dead }, 'freed the jobs of workers that stopped beating');
     }
+    // Runs claimed by a dispatcher that stopped beating go back to the queue (they resume from their last
+    // checkpoint); one that took its worker down ten times is failed rather than tried forever.
+    const rescued = await params.pool.query<{ id: string }>(
+      `UPDATE run SET
+          status = CASE WHEN attempt >= $2 THEN 'failed'::run_status ELSE 'retrying'::run_status END,
+          finished_at = CASE WHEN attempt >= $2 THEN now() END,
+          error = CASE WHEN attempt >= $2 THEN jsonb_build_object('code', 'WORKER_LOST', 'message',
+                    'The worker running this run stopped ' || attempt || ' times; the run was given up') ELSE error END,
+          ready_at = now(), next_attempt_at = NULL, claimed_by = NULL
+        WHERE status = 'running' AND claimed_by IS NOT NULL
+          AND coalesce(started_at, created_at) < now() - make_interval(secs => $1::double precision / 1000)
+          AND NOT EXISTS (SELECT 1 FROM worker_heartbeat h WHERE h.worker_id = run.claimed_by
+                           AND h.beat_at > now() - make_interval(secs => $1::double precision / 1000))
+        RETURNING id`,
+      [staleMs, MAX_LOST_ATTEMPTS],
+    );
+    if (rescued.rowCount) params.log.warn({ runs: rescued.rows.map((r) => r.id) }, 'queued again the runs of workers that stopped beating');
     await params.pool.query(`DELETE FROM worker_heartbeat WHERE beat_at < now() - interval '1 day'`);
     return dead;
   }

@@ -5,20 +5,24 @@ import type { Logger as Pino } from 'pino';
 import { createMailer } from '@conflux/mail';
 import { parsePayload, type TaskName } from '@conflux/queue';
 import { createTenantGate } from '@conflux/db';
-import { catalogFrom, createKeyring, executeRun, fireScheduleTick, queueNextTick, type ConnectorCatalog, type RunDeps } from '@conflux/core';
+import { catalogFrom, createKeyring, executeRun, fireScheduleTick, planFlowSchedule, runSyncPass, type ConnectorCatalog, type RunDeps } from '@conflux/core';
 import { connectors } from '@conflux/registry';
-import { createEgress } from '@conflux/egress';
+import { createEgress, createHostResolver } from '@conflux/egress';
 import { evaluateMapping } from '@conflux/mapping';
 import { nextRuns } from '@conflux/connector-schedule';
 import type { ConnectorLogger } from '@conflux/connector-sdk';
 import type { WorkerConfig } from './env.ts';
 import { sendEmailTask } from './tasks/send-email.ts';
 import { deviceRetentionTask } from './tasks/device-retention.ts';
-import { startSupervisor } from './supervisor.ts';
+import { runRetentionTask } from './tasks/run-retention.ts';
+import { STALE_AFTER_MS, startSupervisor } from './supervisor.ts';
+import { startDispatcher, type Dispatcher } from './dispatcher.ts';
+import { quotaExceededTask, quotaReleaseTask } from './tasks/quota-exceeded.ts';
 
-/** A running worker: its graphile-worker runner and what it owns. */
+/** A running worker: its graphile-worker runner, its run dispatcher and what it owns. */
 export interface RunningWorker {
   runner: Runner;
+  dispatcher: Dispatcher;
   workerIds(): string[];
   stop(): Promise<void>;
 }
@@ -38,11 +42,12 @@ const nextRun = (cron: string, timezone: string, after: Date) => nextRuns(cron, 
  * task that touches tenant data enters the tenant gate with the tenant its job names, through the app role.
  */
 export async function startWorker(config: WorkerConfig, log: Pino, overrides: WorkerOverrides = {}): Promise<RunningWorker> {
-  const pool = new pg.Pool({ connectionString: config.systemDatabaseUrl, max: config.concurrency + 4 });
+  // Connections: graphile-worker's jobs, the dispatcher's claims and its LISTEN, the supervisor.
+  const pool = new pg.Pool({ connectionString: config.systemDatabaseUrl, max: config.concurrency + 6 });
   pool.on('error', (error) => log.error({ err: error }, 'idle database connection failed'));
   // A connection dropped by the server must be logged, not crash the process.
   pool.on('connect', (client) => client.on('error', (error) => log.error({ err: error }, 'database connection failed')));
-  const gate = createTenantGate(config.appDatabaseUrl, { max: config.concurrency + 4 });
+  const gate = createTenantGate(config.appDatabaseUrl, { max: config.concurrency * 2 + 4 });
   const mailer = createMailer({ smtpUrl: config.smtpUrl, from: config.mailFrom });
   const egress = createEgress({ allow: config.egressAllow, rate: { perSecond: config.egressRatePerSecond, burst: config.egressRatePerSecond * 2, maxQueueMs: 2_000 } });
   const catalog = overrides.catalog ?? catalogFrom(connectors);
@@ -55,37 +60,66 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
   };
 
   const retry = overrides.retry ?? (config.runMaxAttempts ? { maxAttempts: config.runMaxAttempts } : undefined);
-  const runFlow: Task = async (payload) => {
-    const job = parsePayload('run-flow', payload);
-    await executeRun(job, {
+  const resolveHost = createHostResolver({ allow: config.egressAllow });
+  // Set last, so connector code cannot widen its own allowed hosts or escape its rate budget.
+  const fetchFor: RunDeps['fetchFor'] = ({ hosts, connectionKey }) =>
+    ((input: string | URL | Request, init?: RequestInit) => egress.fetch(input, { ...init, connectionKey, allowedHosts: hosts })) as typeof fetch;
+  const evaluate = (expression: string, input: unknown) => evaluateMapping(expression, input as never);
+  const runFlow = (job: { tenantId: string; runId: string }) =>
+    executeRun(job, {
       gate,
       catalog,
       keyring,
       log: connectorLog,
       allowPrivateNetwork: config.egressAllow.length > 0,
       retry,
-      evaluate: (expression, input) => evaluateMapping(expression, input as never),
-      // Set last, so connector code cannot widen its own allowed hosts or escape its rate budget.
-      fetchFor: ({ hosts, connectionKey }) =>
-        ((input: string | URL | Request, init?: RequestInit) =>
-          egress.fetch(input, { ...init, connectionKey, allowedHosts: hosts })) as typeof fetch,
+      evaluate,
+      resolveHost,
+      fetchFor,
     });
-  };
   const schedulePlan: Task = async (payload) => {
     const job = parsePayload('schedule-plan', payload);
-    await gate.withTenant(job.tenantId, (db) => queueNextTick(db, { ...job, after: new Date() }, { nextRun }));
+    await gate.withTenant(job.tenantId, (db) => planFlowSchedule(db, { ...job, after: new Date() }, { nextRun }));
   };
   const scheduleTick: Task = async (payload) => {
     const job = parsePayload('schedule-tick', payload);
     await gate.withTenant(job.tenantId, (db) => fireScheduleTick(db, { tenantId: job.tenantId, flowId: job.flowId, at: new Date(job.at) }, { nextRun }));
   };
 
+  // Graphile worker ids are heartbeated by the supervisor: a sync pass held by one that stopped beating is taken over.
+  const workerAlive = async (workerId: string) => {
+    const { rows } = await pool.query('SELECT 1 FROM worker_heartbeat WHERE worker_id = $1 AND beat_at > now() - make_interval(secs => $2::double precision / 1000)', [
+      workerId,
+      overrides.staleAfterMs ?? STALE_AFTER_MS,
+    ]);
+    return rows.length > 0;
+  };
+  const syncFlow: Task = async (payload, helpers) => {
+    const job = parsePayload('sync-flow', payload);
+    const outcome = await runSyncPass(job, {
+      gate,
+      catalog,
+      keyring,
+      evaluate,
+      resolveHost,
+      fetchFor,
+      log: connectorLog,
+      workerId: helpers.job.locked_by ?? 'unknown',
+      workerAlive,
+      pageSize: config.syncPageSize,
+    });
+    helpers.logger.info(`sync of flow ${job.flowId}: ${outcome.status}${'pages' in outcome ? ` (${outcome.pages} pages, ${outcome.changed} changed of ${outcome.seen})` : ''}`);
+  };
+
   const taskList: Record<TaskName, TaskList[string]> = {
     'send-email': sendEmailTask(mailer),
-    'run-flow': runFlow,
+    'quota-exceeded': quotaExceededTask({ gate, publicUrl: config.publicUrl }),
+    'quota-release': quotaReleaseTask({ pool }),
+    'sync-flow': syncFlow,
     'schedule-plan': schedulePlan,
     'schedule-tick': scheduleTick,
-    'device-retention': deviceRetentionTask({ pool, gate, defaultDays: config.deviceRetentionDays }),
+    'device-retention': deviceRetentionTask({ pool, gate }),
+    'run-retention': runRetentionTask({ pool, gate }),
   };
   const logger = new Logger((scope) => (level, message, meta) => {
     const fn = level === 'error' ? 'error' : level === 'warning' ? 'warn' : level === 'debug' ? 'debug' : 'info';
@@ -97,14 +131,25 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
   // before it returns, and the supervisor must know every one of them to heartbeat it.
   const events: WorkerEvents = new EventEmitter();
   const ids = new Set<string>();
+  // graphile-worker 0.18 locks jobs in the name of the worker pool (locked_by = pool id), so the pool's id is
+  // what must beat; the individual workers' ids are kept for the logs' sake.
+  events.on('pool:create', ({ workerPool }) => void ids.add(workerPool.id));
+  events.on('pool:release', ({ workerPool }) => void ids.delete(workerPool.id));
   events.on('worker:create', ({ worker }) => void ids.add(worker.workerId));
   events.on('worker:release', ({ worker }) => void ids.delete(worker.workerId));
-  const runner = await run({ pgPool: pool, taskList, concurrency: config.concurrency, noHandleSignals: true, pollInterval: 1000, logger, events, crontab: '17 * * * * device-retention' });
-  const supervisor = startSupervisor({ pool, workerIds: () => [...ids], log, intervalMs: overrides.supervisorIntervalMs, staleAfterMs: overrides.staleAfterMs });
+  // Hourly chores: telemetry retention, and runs parked over a quota released when the month has turned.
+  const crontab = ['17 * * * * device-retention', '2 * * * * quota-release', '37 * * * * run-retention'].join('\n');
+  const runner = await run({ pgPool: pool, taskList, concurrency: config.concurrency, noHandleSignals: true, pollInterval: 1000, logger, events, crontab });
+  // Runs are not graphile jobs: the dispatcher claims them fairly between tenants (see dispatcher.ts).
+  const dispatcher = await startDispatcher({ pool, concurrency: config.concurrency, execute: runFlow, log });
+  const workerIds = () => [...ids, dispatcher.workerId];
+  const supervisor = startSupervisor({ pool, workerIds, log, intervalMs: overrides.supervisorIntervalMs, staleAfterMs: overrides.staleAfterMs });
   return {
     runner,
-    workerIds: () => [...ids],
+    dispatcher,
+    workerIds,
     async stop() {
+      await dispatcher.stop();
       await runner.stop();
       await supervisor.stop();
       await mailer.close();

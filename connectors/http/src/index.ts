@@ -1,27 +1,15 @@
 /**
- * The generic HTTP connector: one `request` action that calls any public URL with the connection's
- * credentials. It is also the worked example for connector authors, so it stays small and explicit.
+ * The generic HTTP connector: a `request` action that calls any public URL with the connection's
+ * credentials, and a `pollList` trigger that walks a paginated list endpoint. It is also the worked
+ * example for connector authors, so it stays small and explicit.
  */
-import {
-  applyAuth,
-  ConnectorError,
-  defineAction,
-  defineConnector,
-  errorForStatus,
-  z,
-  type ActionContext,
-  type ConnectionTestContext,
-  type ConnectionTestResult,
-} from '@conflux/connector-sdk';
-import { alreadyClassified } from './failures.ts';
-import { credentialsFor, forgetIssuedToken } from './oauth2.ts';
+import { applyAuth, ConnectorError, defineAction, defineConnector, z, type ConnectionTestContext, type ConnectionTestResult } from '@conflux/connector-sdk';
+import { exchange, failureReason, headersFrom, scalar, setDefaultHeader, target } from './exchange.ts';
+import { pollList } from './poll-list.ts';
 
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 // Safe methods change nothing, so there is nothing for the server to deduplicate.
 const SAFE_METHODS = new Set<string>(['GET', 'HEAD', 'OPTIONS']);
-const EXCERPT_CHARS = 300;
-
-const scalar = z.union([z.string(), z.number(), z.boolean()]);
 
 const requestProps = z.object({
   method: z.enum(METHODS).default('GET').describe('HTTP method.'),
@@ -50,10 +38,6 @@ export interface HttpResponse {
   status: number;
   headers: Record<string, string>;
   body: unknown;
-}
-
-function setDefaultHeader(headers: Headers, name: string, value: string): void {
-  if (!headers.has(name)) headers.set(name, value);
 }
 
 function formBody(body: unknown): URLSearchParams {
@@ -112,27 +96,6 @@ function parseBody(text: string, contentType: string | null): unknown {
   return text;
 }
 
-function excerpt(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > EXCERPT_CHARS ? `${flat.slice(0, EXCERPT_CHARS)}…` : flat;
-}
-
-// Where a call went, for messages: origin and path only, since a query may carry an API key.
-function target(method: string, url: URL): string {
-  return `${method} ${url.origin}${url.pathname}`;
-}
-
-async function send(ctx: ActionContext<RequestProps>, url: URL, init: RequestInit & { method: string }): Promise<Response> {
-  try {
-    return await ctx.fetch(url, { ...init, signal: ctx.signal });
-  } catch (error) {
-    if (alreadyClassified(error)) throw error;
-    // fetch reports "fetch failed"; the cause says what happened (ECONNREFUSED, ENOTFOUND…).
-    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-    throw ConnectorError.retryable(`${target(init.method, url)} failed before a response: ${reason}`, { cause: error });
-  }
-}
-
 const request = defineAction({
   name: 'Send an HTTP request',
   description: 'Calls any HTTP endpoint with the connection’s credentials and returns status, headers and body.',
@@ -147,27 +110,12 @@ const request = defineAction({
     const url = new URL(props.url);
     for (const [name, value] of Object.entries(props.query)) url.searchParams.append(name, String(value));
 
-    const headers = new Headers();
-    try {
-      for (const [name, value] of Object.entries(props.headers)) headers.set(name, String(value));
-    } catch (error) {
-      throw ConnectorError.permanent(`Invalid header: ${(error as Error).message}`, { cause: error });
-    }
+    const headers = headersFrom(props.headers);
     const body = encodeBody(props, headers);
     // The same key on every retry and replay of this step lets the server drop a duplicate.
     if (!SAFE_METHODS.has(props.method)) setDefaultHeader(headers, 'idempotency-key', ctx.idempotencyKey);
 
-    const { auth, issued } = await credentialsFor(ctx, props.tokenUrl);
-    applyAuth(auth, url, headers);
-
-    const response = await send(ctx, url, { method: props.method, headers, body });
-    const text = await response.text();
-    if (!response.ok) {
-      // A token we fetched ourselves may have been revoked early: the next attempt fetches a fresh one.
-      if (issued && response.status === 401) await forgetIssuedToken(ctx, props.tokenUrl);
-      const message = `${target(props.method, url)} answered ${response.status} ${response.statusText}`.trim();
-      throw errorForStatus(response.status, text ? `${message}: ${excerpt(text)}` : message, response.headers.get('retry-after'));
-    }
+    const { response, text } = await exchange(ctx, { method: props.method, url, headers, body, tokenUrl: props.tokenUrl });
     return {
       status: response.status,
       headers: Object.fromEntries(response.headers),
@@ -197,8 +145,7 @@ export async function testHttpConnection(ctx: ConnectionTestContext): Promise<Co
   try {
     response = await ctx.fetch(url, { method: 'GET', headers, signal: ctx.signal });
   } catch (error) {
-    const reason = error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error);
-    return { ok: false, message: `${where} failed before a response: ${reason}` };
+    return { ok: false, message: `${where} failed before a response: ${failureReason(error)}` };
   }
   await response.body?.cancel().catch(() => undefined);
   const answered = `${where} answered ${response.status} ${response.statusText}`.trim();
@@ -214,7 +161,7 @@ export default defineConnector({
   id: 'http',
   name: 'HTTP',
   version: '0.1.0',
-  description: 'Call any HTTP API: method, headers, query, JSON/form/text bodies, and the connection’s credentials.',
+  description: 'Call any HTTP API (method, headers, query, JSON/form/text bodies, the connection’s credentials), or poll a JSON list endpoint for new and changed records.',
   categories: ['developer-tools', 'core'],
   icon,
   auth: [
@@ -235,7 +182,7 @@ export default defineConnector({
   ],
   egress: { hosts: ['*'] },
   actions: { request },
-  triggers: {},
+  triggers: { pollList },
   connectionMetadata: [
     {
       key: 'testUrl',

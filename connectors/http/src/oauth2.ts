@@ -3,10 +3,20 @@
  * the platform has not put an access token beside them, the connector asks the step's token endpoint for
  * one and keeps it in the connection's store until shortly before it expires.
  */
-import { applyAuth, ConnectorError, errorForStatus, type ActionContext, type AuthValue } from '@conflux/connector-sdk';
-import { alreadyClassified } from './failures.ts';
+import { applyAuth, ConnectorError, errorForStatus, isClassifiedError, type AuthValue, type KeyValueStore } from '@conflux/connector-sdk';
 
 type OAuth2Auth = Extract<AuthValue, { kind: 'oauth2' }>;
+
+/**
+ * What a call with the connection's credentials needs from the platform; actions and polls both have it.
+ * Polls get no store, so there a client-credentials token is fetched for each poll instead of cached.
+ */
+export interface CallContext {
+  auth: AuthValue | null;
+  fetch: typeof fetch;
+  signal: AbortSignal;
+  store?: KeyValueStore;
+}
 
 /** A token issued to this connection, as cached in its store. */
 interface IssuedToken {
@@ -29,7 +39,7 @@ function formEncode(value: string): string {
   return encodeURIComponent(value).replace(/%20/g, '+');
 }
 
-async function issueToken(ctx: ActionContext<unknown>, tokenUrl: string, auth: OAuth2Auth & { clientId: string; clientSecret: string }, key: string): Promise<IssuedToken> {
+async function issueToken(ctx: CallContext, tokenUrl: string, auth: OAuth2Auth & { clientId: string; clientSecret: string }, key: string): Promise<IssuedToken> {
   const url = new URL(tokenUrl);
   const body = new URLSearchParams({ grant_type: 'client_credentials' });
   if (auth.scope) body.set('scope', auth.scope);
@@ -41,7 +51,7 @@ async function issueToken(ctx: ActionContext<unknown>, tokenUrl: string, auth: O
   try {
     response = await ctx.fetch(url, { method: 'POST', headers, body: body.toString(), signal: ctx.signal });
   } catch (error) {
-    if (alreadyClassified(error)) throw error;
+    if (isClassifiedError(error)) throw error;
     throw ConnectorError.retryable(`OAuth2 token request to ${url.origin} failed before a response: ${(error as Error).message}`, { cause: error });
   }
   let payload: Record<string, unknown> = {};
@@ -64,7 +74,7 @@ async function issueToken(ctx: ActionContext<unknown>, tokenUrl: string, auth: O
   const tokenType = typeof payload.token_type === 'string' && payload.token_type.toLowerCase() !== 'bearer' ? payload.token_type : 'Bearer';
   const token: IssuedToken = { accessToken: payload.access_token, tokenType };
   const lifetime = Number(payload.expires_in) > 0 ? Number(payload.expires_in) : DEFAULT_LIFETIME_SECONDS;
-  if (lifetime > EARLY_RENEWAL_SECONDS) await ctx.store.put(key, token, { ttlSeconds: lifetime - EARLY_RENEWAL_SECONDS });
+  if (lifetime > EARLY_RENEWAL_SECONDS) await ctx.store?.put(key, token, { ttlSeconds: lifetime - EARLY_RENEWAL_SECONDS });
   return token;
 }
 
@@ -72,7 +82,7 @@ async function issueToken(ctx: ActionContext<unknown>, tokenUrl: string, auth: O
  * The credentials to apply to a request. `issued` is true when the access token came from this
  * connector's own client-credentials exchange (and may be dropped on a 401).
  */
-export async function credentialsFor(ctx: ActionContext<unknown>, tokenUrl: string | undefined): Promise<{ auth: AuthValue | null; issued: boolean }> {
+export async function credentialsFor(ctx: CallContext, tokenUrl: string | undefined): Promise<{ auth: AuthValue | null; issued: boolean }> {
   const { auth } = ctx;
   // A token the platform obtained (and refreshes) is used as is.
   if (auth?.kind !== 'oauth2' || auth.accessToken) return { auth, issued: false };
@@ -80,11 +90,11 @@ export async function credentialsFor(ctx: ActionContext<unknown>, tokenUrl: stri
   if (!clientId || !clientSecret) throw ConnectorError.auth('The OAuth2 connection has neither an access token nor client credentials: reconnect it.');
   if (!tokenUrl) throw ConnectorError.permanent('This connection uses OAuth2 client credentials: set the step’s Token URL to the token endpoint.');
   const key = storeKey(tokenUrl, clientId);
-  const token = (await ctx.store.get<IssuedToken>(key)) ?? (await issueToken(ctx, tokenUrl, { ...auth, clientId, clientSecret }, key));
+  const token = (await ctx.store?.get<IssuedToken>(key)) ?? (await issueToken(ctx, tokenUrl, { ...auth, clientId, clientSecret }, key));
   return { auth: { ...auth, accessToken: token.accessToken, tokenType: token.tokenType }, issued: true };
 }
 
 /** Drops the cached token (after the API refused it), so that the next attempt asks for a new one. */
-export async function forgetIssuedToken(ctx: ActionContext<unknown>, tokenUrl: string | undefined): Promise<void> {
-  if (ctx.auth?.kind === 'oauth2' && ctx.auth.clientId && tokenUrl) await ctx.store.delete(storeKey(tokenUrl, ctx.auth.clientId));
+export async function forgetIssuedToken(ctx: CallContext, tokenUrl: string | undefined): Promise<void> {
+  if (ctx.auth?.kind === 'oauth2' && ctx.auth.clientId && tokenUrl) await ctx.store?.delete(storeKey(tokenUrl, ctx.auth.clientId));
 }

@@ -32,6 +32,13 @@ export interface ActionContext<P> {
   signal: AbortSignal;
   run: { id: string; stepKey: string; attempt: number; flowId: string };
   /**
+   * Resolves a host name to ONE address the platform allows (public, or private when the operator allows it).
+   * For actions that open their own sockets (a database driver, SMTP): connect to that address, never re-resolve
+   * the name, so that DNS cannot answer differently between the check and the connect. Throws
+   * ConnectorError('permanent') when refused. Optional: connectors that only use `fetch` never need it.
+   */
+  resolveHost?(host: string): Promise<string>;
+  /**
    * Commands to the tenant's devices (MQTT). Given by the platform to first-party device connectors only:
    * the command is queued inside the run's tenant gate and published by the MQTT app.
    */
@@ -167,7 +174,64 @@ export interface DeviceMessageTriggerDefinition<P extends z.ZodObject = z.ZodObj
   matches(props: z.output<P>, message: DeviceMessageEvent): boolean;
 }
 
-export type TriggerDefinition = WebhookTriggerDefinition | AppWebhookTriggerDefinition | ScheduleTriggerDefinition | DeviceMessageTriggerDefinition;
+/** One record a poll returned. `id` keys the record; `updatedAt` (ISO 8601) is set when the trigger dedupes by updated-at. */
+export interface PolledRecord {
+  id: string;
+  updatedAt?: string;
+  data: unknown;
+}
+
+/** One page of a poll. The platform stores `cursor` with the page's records in one transaction, then asks again while hasMore. */
+export interface PollPage {
+  records: PolledRecord[];
+  /** What the next poll starts from (JSON; stored by the platform and handed back as `ctx.cursor`). */
+  cursor: unknown;
+  hasMore: boolean;
+  /** total records at the source, when it says so (for a progress estimate) */
+  total?: number;
+}
+
+/** What a polling trigger's `poll` receives from the platform. */
+export interface PollContext<P> {
+  props: P;
+  auth: AuthValue | null;
+  connection?: { id: string; metadata: Record<string, unknown> } | null;
+  /** The guarded fetch (see ActionContext.fetch). */
+  fetch: typeof fetch;
+  /** Resolves a host name to ONE address the platform allows (public, or private when the operator allows it) — connect to that address, never re-resolve the name. Throws ConnectorError('permanent') when refused. */
+  resolveHost(host: string): Promise<string>;
+  /** Evaluates a JSONata expression in the platform's sandbox (time and memory limits). */
+  evaluate(expression: string, input: unknown): Promise<unknown>;
+  log: ConnectorLogger;
+  signal: AbortSignal;
+  /** The cursor the previous page returned; null on the very first poll of a flow. */
+  cursor: unknown;
+  /** Page size the platform asks for (the connector may return fewer). */
+  pageSize: number;
+}
+
+/**
+ * Records fetched on a schedule. The platform calls `poll` with the stored cursor, stores each page's
+ * records and its cursor together, and starts a run per record that is new or changed per `dedupe`.
+ */
+export interface PollingTriggerDefinition<P extends z.ZodObject = z.ZodObject> {
+  type: 'polling';
+  name: string;
+  description: string;
+  props: P;
+  /** What a run sees as `trigger` for one record: the platform's change event `{ id, change, updatedAt, data }`. */
+  sample: unknown;
+  /** How unchanged records are recognised: 'id' — a record id seen before with the same content is skipped; 'updated_at' — records are compared by updatedAt + id. */
+  dedupe: 'id' | 'updated_at';
+  poll(ctx: PollContext<z.output<P>>): Promise<PollPage>;
+}
+
+export type TriggerDefinition =
+  | WebhookTriggerDefinition
+  | AppWebhookTriggerDefinition
+  | ScheduleTriggerDefinition
+  | DeviceMessageTriggerDefinition
+  | PollingTriggerDefinition;
 
 /** The provider-wide side of app webhooks: signature check and event extraction with routing keys. */
 export interface AppWebhookDefinition {
@@ -183,6 +247,8 @@ export interface ConnectionTestContext {
   connection: { id: string; metadata: Record<string, unknown> };
   /** The guarded fetch, limited to the connector's allowed hosts. */
   fetch: typeof fetch;
+  /** As ActionContext.resolveHost, for connectors with their own sockets; optional like there. */
+  resolveHost?(host: string): Promise<string>;
   log: ConnectorLogger;
   /** Aborted when the test takes too long. */
   signal: AbortSignal;
@@ -246,6 +312,7 @@ export interface ConnectorDefinition {
 const ID = /^[a-z][a-z0-9-]{1,39}$/;
 const KEY = /^[a-z][a-zA-Z0-9_]{0,59}$/;
 const SEMVER = /^\d+\.\d+\.\d+(?:-[\w.]+)?$/;
+const DEDUPE: ReadonlySet<unknown> = new Set(['id', 'updated_at']);
 
 /** Declares a connector; checks the manifest so that mistakes fail at load time, not in a tenant's run. */
 export function defineConnector<C extends ConnectorDefinition>(definition: C): C {
@@ -261,6 +328,10 @@ export function defineConnector<C extends ConnectorDefinition>(definition: C): C
   }
   for (const [key, trigger] of Object.entries(definition.triggers)) {
     if (trigger.type === 'app_webhook' && !definition.appWebhook) problems.push(`trigger "${key}" is an app webhook but the connector has no appWebhook`);
+    if (trigger.type === 'polling') {
+      if (typeof trigger.poll !== 'function') problems.push(`trigger "${key}" is a polling trigger without a poll function`);
+      if (!DEDUPE.has(trigger.dedupe)) problems.push(`trigger "${key}" dedupe must be "id" or "updated_at"`);
+    }
   }
   for (const [key, item] of [...Object.entries(definition.actions), ...Object.entries(definition.triggers)]) {
     if (item.sample === undefined) problems.push(`"${key}" has no sample data`);
@@ -280,7 +351,12 @@ export function defineAction<P extends z.ZodObject>(definition: ActionDefinition
 
 /** Declares a trigger with typed props. */
 export function defineTrigger<P extends z.ZodObject>(
-  definition: WebhookTriggerDefinition<P> | AppWebhookTriggerDefinition<P> | ScheduleTriggerDefinition<P> | DeviceMessageTriggerDefinition<P>,
+  definition:
+    | WebhookTriggerDefinition<P>
+    | AppWebhookTriggerDefinition<P>
+    | ScheduleTriggerDefinition<P>
+    | DeviceMessageTriggerDefinition<P>
+    | PollingTriggerDefinition<P>,
 ): TriggerDefinition {
   return definition as unknown as TriggerDefinition;
 }

@@ -37,6 +37,17 @@ export function isConnectorError(error: unknown): error is ConnectorError {
 }
 
 /**
+ * Whether an error already says how the platform treats it: a ConnectorError, the egress guard's EgressError
+ * (thrown by the guarded fetch and by `resolveHost`; the engine reads its `retryable`), or an abort. Connector
+ * code passes those on untouched and describes only the failures of its own calls.
+ */
+export function isClassifiedError(error: unknown): boolean {
+  if (isConnectorError(error)) return true;
+  const name = (error as { name?: unknown } | null)?.name;
+  return name === 'EgressError' || name === 'AbortError' || name === 'TimeoutError';
+}
+
+/**
  * Classifies an HTTP response status the way every connector should: 429 is rate-limited (honouring
  * Retry-After), 408 and 5xx are retryable, 401/403 are auth problems, other 4xx are permanent.
  */

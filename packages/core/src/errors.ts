@@ -38,6 +38,9 @@ const codes = {
   DEVICE_DISABLED: 'precondition',
   PROVISIONING_KEY_NOT_FOUND: 'not_found',
   PROVISIONING_KEY_INVALID: 'unauthenticated',
+  PLAN_NOT_FOUND: 'not_found',
+  /** One more of something (a device) would exceed the tenant's plan. */
+  PLAN_LIMIT: 'precondition',
 } as const satisfies Record<string, ErrorKind>;
 
 /** A known failure code. */

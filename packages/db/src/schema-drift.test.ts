@@ -42,7 +42,10 @@ function expectedType(field: { type: string; kind: string; isList?: boolean; nat
       return 'bytea';
     case 'Json':
       return 'jsonb';
+    case 'Float':
+      return 'double precision';
     case 'DateTime':
+      if (native === 'Date') return 'date';
       return native === 'Timestamptz' ? 'timestamp with time zone' : 'timestamp without time zone';
     default:
       return `unmapped:${field.type}`;

@@ -6,4 +6,7 @@ export type { Egress, EgressFetch, EgressOptions, EgressRequestInit } from './eg
 export { EgressError, isEgressError } from './egress-error.ts';
 export type { EgressErrorCode, EgressErrorOptions } from './egress-error.ts';
 export type { EgressLookup, ResolvedAddress } from './guarded-connect.ts';
+// Connectors with their own sockets (a database driver) get the same rule as one vetted address to pin.
+export { createHostResolver } from './host-resolver.ts';
+export type { HostResolver, HostResolverOptions } from './host-resolver.ts';
 export type { RateBudgetOptions } from './rate-budget.ts';

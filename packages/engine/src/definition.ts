@@ -45,6 +45,14 @@ export const triggerSchema = z.strictObject({
   trigger: z.string().min(1).max(60),
   connectionId: z.uuid().nullable().optional(),
   props: z.record(z.string().max(100), z.json()).default({}),
+  /** When a polling trigger polls: every N minutes, or at the times of a cron expression in a time zone. */
+  schedule: z
+    .strictObject({
+      everyMinutes: z.int().min(1).max(1440).optional(),
+      cron: z.string().max(100).optional(),
+      timezone: z.string().max(60).optional(),
+    })
+    .optional(),
 });
 /** A flow's trigger. */
 export type TriggerSpec = z.infer<typeof triggerSchema>;
@@ -55,6 +63,12 @@ export const flowDefinitionSchema = z
     trigger: triggerSchema,
     steps: z.array(stepSchema).max(100),
     businessKey: expression.optional(),
+    /**
+     * How the flow's runs are ordered: `parallel` (default) starts them as workers are free; `flow` starts
+     * one at a time in arrival order; `key` keeps arrival order per business key (per record for syncs) and
+     * runs different keys in parallel.
+     */
+    ordering: z.enum(['parallel', 'flow', 'key']).optional(),
   })
   .superRefine((definition, ctx) => {
     const seen = new Set<string>();

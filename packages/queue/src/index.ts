@@ -8,14 +8,20 @@ export const taskPayloads = {
     text: z.string().max(100_000),
     html: z.string().max(300_000).optional(),
   }),
-  /** Execute (or resume) one run. The tenant is checked again against the run row inside the gate. */
-  'run-flow': z.object({ tenantId: z.uuid(), runId: z.uuid() }),
   /** Work out a scheduled flow's next tick and queue it (after publish or enable). */
   'schedule-plan': z.object({ tenantId: z.uuid(), flowId: z.uuid() }),
   /** Fire a scheduled flow at `at` and queue its next tick. */
   'schedule-tick': z.object({ tenantId: z.uuid(), flowId: z.uuid(), at: z.iso.datetime() }),
   /** Delete device telemetry past its retention: every tenant's (hourly, from the crontab), or one tenant's. */
   'device-retention': z.object({ tenantId: z.uuid().optional() }),
+  /** Mail a tenant's owners that its monthly run quota is used up (queued by claim_runs, once a month). */
+  'quota-exceeded': z.object({ tenantId: z.uuid() }),
+  /** Release runs parked over a quota where the tenant has headroom again (hourly, from the crontab). */
+  'quota-release': z.object({}).loose(),
+  /** Delete finished runs past their plan's retention: every tenant's (hourly, from the crontab), or one tenant's. */
+  'run-retention': z.object({ tenantId: z.uuid().optional() }),
+  /** Run one pass of a sync flow (its polling trigger), unless one is running already. */
+  'sync-flow': z.object({ tenantId: z.uuid(), flowId: z.uuid(), reason: z.enum(['schedule', 'manual']).default('schedule') }),
 } as const;
 
 /** A task the worker knows. */

@@ -4,6 +4,7 @@ import type { ConnectorDefinition } from '@conflux/connector-sdk';
 import emailConnector from '@conflux/connector-email';
 import httpConnector from '@conflux/connector-http';
 import mqttConnector from '@conflux/connector-mqtt';
+import postgresConnector from '@conflux/connector-postgres';
 import scheduleConnector from '@conflux/connector-schedule';
 import slackConnector from '@conflux/connector-slack';
 import stripeConnector from '@conflux/connector-stripe';
@@ -14,6 +15,7 @@ export const connectors: ConnectorDefinition[] = [
   emailConnector,
   httpConnector,
   mqttConnector,
+  postgresConnector,
   scheduleConnector,
   slackConnector,
   stripeConnector,

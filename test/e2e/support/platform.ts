@@ -11,6 +11,8 @@ import { freePort } from '../../support/free-port.ts';
 
 export interface TestPlatform {
   url: string;
+  /** The platform database's owner connection, for tests that set up what no screen can (a plan's limits). */
+  ownerUrl: string;
   platform: Platform;
   logs: string[];
   /** What a failed wait needs to be understood: the runs, the queue's jobs and the apps' last lines. */
@@ -29,7 +31,7 @@ export interface TestPlatformOptions {
 export async function startTestPlatform(options: TestPlatformOptions = {}): Promise<TestPlatform> {
   const serverUrl = inject('pgServerUrl');
   const name = `conflux_e2e_${process.pid}_${Date.now().toString(36)}`;
-  const ownerUrl = await cloneDatabase(serverUrl, { template: inject('pgTemplate'), name });
+  const ownerUrl = await cloneDatabase(serverUrl, { template: inject('pgTemplate'), name, disposable: true });
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'conflux-e2e-'));
   const port = await freePort();
   const logs: string[] = [];
@@ -59,6 +61,7 @@ export async function startTestPlatform(options: TestPlatformOptions = {}): Prom
   });
   return {
     url: platform.portalUrl,
+    ownerUrl,
     platform,
     logs,
     async diagnose() {

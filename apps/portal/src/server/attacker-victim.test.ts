@@ -49,6 +49,7 @@ function valueFor(key: string): unknown {
     case 'connectionId':
       return victim.connectionId;
     case 'flowId':
+      // Also the victim's sync flow: syncs.passes and syncs.syncNow must not reach its passes.
       return victim.flowId;
     case 'runId':
       return victim.runId;
@@ -155,6 +156,10 @@ async function victimSnapshot(): Promise<string> {
     deviceStats: await q('SELECT * FROM device_stat_minute WHERE tenant_id = $1 ORDER BY device_id, minute', [victim.tenantId]),
     deviceCommands: await q('SELECT * FROM device_command WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
     provisioningKeys: await q('SELECT * FROM device_provisioning_key WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    account: await q('SELECT * FROM tenant_account WHERE tenant_id = $1', [victim.tenantId]),
+    syncStates: await q('SELECT * FROM sync_state WHERE tenant_id = $1 ORDER BY flow_id', [victim.tenantId]),
+    syncs: await q('SELECT * FROM sync WHERE tenant_id = $1 ORDER BY id', [victim.tenantId]),
+    syncJobs: await q(`SELECT j.payload FROM graphile_worker._private_jobs j JOIN graphile_worker._private_tasks t ON t.id = j.task_id WHERE t.identifier = 'sync-flow' AND j.payload->>'tenantId' = $1`, [victim.tenantId]),
     users: await q('SELECT * FROM "user" WHERE id = ANY($1) ORDER BY id', [victim.userIds]),
     sessions: await q('SELECT id, user_id, active_tenant_id, expires_at FROM session WHERE user_id = ANY($1) ORDER BY id', [victim.userIds]),
     accounts: await q('SELECT id, user_id, password FROM account WHERE user_id = ANY($1) ORDER BY id', [victim.userIds]),
@@ -217,6 +222,12 @@ beforeAll(async () => {
   await owner.query(`INSERT INTO device_stat_minute (tenant_id, device_id, minute, messages) VALUES ($1, $2, date_trunc('minute', now()), 1)`, [victimTenant.id, device.device.id]);
   await (createCaller(await victimOwner.context())).devices.sendCommand({ deviceId: device.device.id, channel: 'valve', payload: { victim: 'victim-command-1' }, qos: 1 });
   const key = await (createCaller(await victimOwner.context())).devices.createProvisioningKey({ name: 'Victim Fleet Key' });
+  // The flow has synced (as the worker would have written it): a failed pass with its error.
+  await owner.query(`INSERT INTO sync_state (flow_id, tenant_id) VALUES ($1, $2)`, [flow.id, victimTenant.id]);
+  await owner.query(
+    `INSERT INTO sync (tenant_id, flow_id, status, records_seen, records_changed, error, finished_at) VALUES ($1, $2, 'failed', 7, 3, '{"code":"x","message":"victim-sync-error"}', now())`,
+    [victimTenant.id, flow.id],
+  );
   const memberships = await owner.query(`SELECT id FROM membership WHERE tenant_id = $1 ORDER BY role`, [victimTenant.id]);
   const session = await owner.query(`SELECT id FROM session WHERE user_id = $1 LIMIT 1`, [victimOwner.userId]);
   victim = {
@@ -235,7 +246,7 @@ beforeAll(async () => {
   victim.strings = [victim.tenantId, ...victim.userIds, ...victim.membershipIds, victim.invitationId, victim.sessionId,
     victim.connectionId, victim.flowId, victim.runId, 'Victim Corp', 'Vera Victim', 'victim-owner@victim.test', 'future@victim.test',
     'Victim API', 'Victim Orders', 'victim-order-1', 'victim-secret-token', victim.deviceId, victim.keyId, 'Victim Boiler',
-    'victim-reading-1', 'victim-command-1', 'Victim Fleet Key', device.credentials.password, key.key];
+    'victim-reading-1', 'victim-command-1', 'Victim Fleet Key', device.credentials.password, key.key, 'victim-sync-error'];
 
   attacker = await signUpAndSignIn(services, { name: 'Mallory', email: 'mallory@attacker.test', workspaceName: 'Attacker Inc' });
 });

@@ -7,6 +7,8 @@ import { flowsRouter } from './routers/flows.ts';
 import { runsRouter } from './routers/runs.ts';
 import { mappingsRouter } from './routers/mappings.ts';
 import { devicesRouter } from './routers/devices.ts';
+import { usageRouter } from './routers/usage.ts';
+import { syncsRouter } from './routers/syncs.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 /** Every procedure of the portal's API. test: attacker-victim.test.ts enumerates them all. */
@@ -20,6 +22,8 @@ export const appRouter = router({
   runs: runsRouter,
   mappings: mappingsRouter,
   devices: devicesRouter,
+  usage: usageRouter,
+  syncs: syncsRouter,
 });
 
 export type AppRouter = typeof appRouter;

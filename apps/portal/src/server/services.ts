@@ -1,7 +1,7 @@
 import { createTenantGate, type TenantGate } from '@conflux/db';
 import { createSystemClient, type SystemClient } from '@conflux/db/system';
 import { catalogFrom, createKeyring, type ConnectorCatalog, type Keyring } from '@conflux/core';
-import { createEgress, type Egress } from '@conflux/egress';
+import { createEgress, createHostResolver, type Egress } from '@conflux/egress';
 import { connectors } from '@conflux/registry';
 import { createAuth, type Auth } from './auth.ts';
 import { parsePortalConfig, type PortalConfig } from './config.ts';
@@ -18,6 +18,8 @@ export interface Services {
   egress: Egress;
   /** A fetch limited to these hosts (a connector's egress list), spending this connection's rate budget. */
   fetchFor(params: { hosts: string[]; connectionKey: string }): typeof fetch;
+  /** Resolves a host to one address the egress policy allows (connection tests of connectors with their own sockets). */
+  resolveHost(host: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -37,6 +39,7 @@ export function createServices(config: PortalConfig, options: { catalog?: Connec
     // Host list and budget are set last, so connector code cannot widen them through its own init.
     fetchFor: ({ hosts, connectionKey }) =>
       ((input: string | URL | Request, init?: RequestInit) => egress.fetch(input, { ...init, connectionKey, allowedHosts: hosts })) as typeof fetch,
+    resolveHost: createHostResolver({ allow: config.egressAllow }),
     async close() {
       await gate.close();
       await system.close();

@@ -7,6 +7,23 @@ import { masterKeyById, open, seal, type Keyring } from './keyring.ts';
  * by the master key, so rotating the master key re-wraps 32-byte keys, not every secret.
  */
 export async function tenantDataKey(db: TenantDb, params: { tenantId: string; keyring: Keyring }): Promise<Buffer> {
+  // A data key never changes once created (master-key rotation re-wraps the same key), so each process
+  // keeps the unwrapped keys it used recently instead of reading and unwrapping one per run.
+  const cache = unwrapped.get(params.keyring) ?? new Map<string, { key: Buffer; at: number }>();
+  unwrapped.set(params.keyring, cache);
+  const cached = cache.get(params.tenantId);
+  if (cached && Date.now() - cached.at < KEY_CACHE_MS) return cached.key;
+  const key = await loadOrCreateDataKey(db, params);
+  if (cache.size >= KEY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  cache.set(params.tenantId, { key, at: Date.now() });
+  return key;
+}
+
+const KEY_CACHE_MS = 5 * 60_000;
+const KEY_CACHE_SIZE = 10_000;
+const unwrapped = new WeakMap<Keyring, Map<string, { key: Buffer; at: number }>>();
+
+async function loadOrCreateDataKey(db: TenantDb, params: { tenantId: string; keyring: Keyring }): Promise<Buffer> {
   const existing = await db.tenantKey.findUnique({ where: { tenantId: params.tenantId }, select: { wrappedKey: true, masterKeyId: true } });
   if (existing) {
     return open(masterKeyById(params.keyring, existing.masterKeyId).key, Buffer.from(existing.wrappedKey), `tenant:${params.tenantId}`);
@@ -18,7 +35,7 @@ export async function tenantDataKey(db: TenantDb, params: { tenantId: string; ke
     INSERT INTO tenant_key (tenant_id, wrapped_key, master_key_id)
     VALUES (${params.tenantId}::uuid, ${wrapped}, ${params.keyring.current.id})
     ON CONFLICT (tenant_id) DO NOTHING`;
-  if (inserted === 0) return tenantDataKey(db, params);
+  if (inserted === 0) return loadOrCreateDataKey(db, params);
   return dataKey;
 }
 

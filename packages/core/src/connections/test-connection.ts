@@ -24,6 +24,8 @@ export interface TestConnectionDeps {
   keyring: Keyring;
   /** The guarded fetch for these hosts, spending this connection's rate budget. */
   fetchFor(params: { hosts: string[]; connectionKey: string }): typeof fetch;
+  /** Resolves a host to one address the egress policy allows, for connectors with their own sockets (SQL). */
+  resolveHost?(host: string): Promise<string>;
   log?: ConnectorLogger;
   /** How long the connector's own check may take (default 20 s). */
   timeoutMs?: number;
@@ -93,6 +95,7 @@ export async function testConnection(gate: TenantGate, actor: Actor, params: { c
         auth,
         connection: { id: params.connectionId, metadata: loaded.metadata },
         fetch: deps.fetchFor({ hosts: connector.egress.hosts, connectionKey: params.connectionId }),
+        ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
         log: deps.log ?? quiet,
         signal,
       });

@@ -3,6 +3,7 @@ import type { TenantDb } from '@conflux/db';
 import { AppError } from '../errors.ts';
 import type { Actor } from '../tenants/actor.ts';
 import { writeAudit } from '../tenants/audit.ts';
+import { assertDeviceAllowed } from '../plans/limits.ts';
 import { generateDevicePassword, hashDevicePassword } from './credentials.ts';
 import { deviceSelect, toDeviceDto, type DeviceCredentials, type DeviceDto } from './device-dto.ts';
 import { downTopic, upTopic } from './topics.ts';
@@ -26,11 +27,15 @@ export function normaliseTags(tags: string[] | undefined): string[] {
   return [...new Set((tags ?? []).map((t) => t.trim()).filter(Boolean))];
 }
 
-/** Inserts a device with fresh credentials; shared by the portal path and provisioning by key. */
+/**
+ * Inserts a device with fresh credentials; shared by the portal path and provisioning by key, so the
+ * plan's device limit holds whichever door a device comes through.
+ */
 export async function insertDevice(
   db: TenantDb,
   params: CreateDeviceParams & { tenantId: string; actorUserId: string | null; via: 'portal' | 'provisioning_key'; keyId?: string },
 ): Promise<CreatedDevice> {
+  await assertDeviceAllowed(db, params.tenantId);
   const taken = await db.device.findFirst({ where: { tenantId: params.tenantId, name: params.name }, select: { id: true } });
   if (taken) throw new AppError('NAME_TAKEN', `A device named “${params.name}” already exists.`);
   const id = randomUUID();

@@ -1,4 +1,5 @@
 import type { TenantDb } from '@conflux/db';
+import { retentionDaysFor } from '../plans/limits.ts';
 
 /** What one retention pass deleted. */
 export interface RetentionResult {
@@ -10,12 +11,11 @@ export interface RetentionResult {
 
 /**
  * Deletes up to `batchSize` of a tenant's telemetry rows older than its retention (its device quota, else
- * `defaultDays`), plus old per-minute counters and finished commands. Called repeatedly by the retention task
+ * its plan's), plus old per-minute counters and finished commands. Called repeatedly by the retention task
  * until it deletes less than a batch, so no single transaction grows large.
  */
-export async function deleteExpiredTelemetry(db: TenantDb, params: { tenantId: string; defaultDays: number; batchSize?: number }): Promise<RetentionResult> {
-  const quota = await db.deviceQuota.findFirst({ where: { tenantId: params.tenantId }, select: { retentionDays: true } });
-  const days = quota?.retentionDays ?? params.defaultDays;
+export async function deleteExpiredTelemetry(db: TenantDb, params: { tenantId: string; batchSize?: number }): Promise<RetentionResult> {
+  const days = await retentionDaysFor(db, params.tenantId, 'telemetry');
   const batch = params.batchSize ?? 10_000;
   const messages = await db.$executeRawUnsafe(
     `DELETE FROM device_message WHERE ctid = ANY(ARRAY(

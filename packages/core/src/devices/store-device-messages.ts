@@ -79,10 +79,9 @@ export async function storeDeviceMessages(db: TenantDb, params: { tenantId: stri
   });
   let events = 0;
   if (flowIds.length) {
-    // Event, run and job per (message, flow) in one statement. The flow must still be enabled and published
-    // (the caller's flow cache may be a moment old); the message id is the event's source id, so the same
-    // message never starts a flow twice. The jobs need no job key: each run is new here, so there is no
-    // earlier job to replace (a key costs graphile-worker a lookup per job).
+    // Event and run per (message, flow) in one statement; the run row is the queue entry. The flow must still
+    // be enabled and published (the caller's flow cache may be a moment old); the message id is the event's
+    // source id, so the same message never starts a flow twice. A flow ordered by key keeps order per device.
     const result = await db.$queryRawUnsafe<{ runs: number }[]>(
       `WITH input AS (
          SELECT * FROM unnest($2::uuid[], $3::text[], $4::text[]) AS u(flow_id, source_event_id, payload)
@@ -91,17 +90,15 @@ export async function storeDeviceMessages(db: TenantDb, params: { tenantId: stri
          SELECT $1::uuid, i.flow_id, 'mqtt', i.source_event_id, i.payload::jsonb
            FROM input i JOIN flow f ON f.id = i.flow_id AND f.tenant_id = $1::uuid AND f.enabled AND f.published_version IS NOT NULL
          ON CONFLICT (tenant_id, flow_id, source_event_id) WHERE source_event_id IS NOT NULL DO NOTHING
-         RETURNING id, flow_id
+         RETURNING id, flow_id, payload->>'deviceId' AS device_id
        ), runs AS (
-         INSERT INTO run (tenant_id, flow_id, flow_version_id, event_id)
-         SELECT $1::uuid, ev.flow_id, fv.id, ev.id
+         INSERT INTO run (tenant_id, flow_id, flow_version_id, event_id, order_key)
+         SELECT $1::uuid, ev.flow_id, fv.id, ev.id,
+                CASE fv.definition->>'ordering' WHEN 'flow' THEN ev.flow_id::text WHEN 'key' THEN ev.flow_id::text || ':' || ev.device_id END
            FROM ev JOIN flow f ON f.id = ev.flow_id JOIN flow_version fv ON fv.flow_id = f.id AND fv.version = f.published_version
          RETURNING id
-       ), jobs AS (
-         SELECT app_enqueue_many('run-flow', array_agg(json_build_object('tenantId', $1::text, 'runId', id::text)), array_agg(NULL::text), 20)
-           FROM runs HAVING count(*) > 0
        )
-       SELECT (SELECT count(*) FROM runs)::int AS runs, (SELECT count(*) FROM jobs)::int AS jobs`,
+       SELECT count(*)::int AS runs FROM runs`,
       tenantId,
       flowIds,
       sourceIds,

@@ -7,7 +7,7 @@ import type { Keyring } from '../connections/keyring.ts';
 import { flowIssues, parseDefinition } from './validate-flow.ts';
 import { ensureWebhookEndpoint } from './webhook-endpoint.ts';
 import { stableJson } from './flow-dto.ts';
-import { planSchedule } from './schedule.ts';
+import { firesOnSchedule, planSchedule } from './schedule.ts';
 
 /** Publishes the draft as a new immutable version; events arriving from now on run it. */
 export async function publishFlow(
@@ -37,7 +37,7 @@ export async function publishFlow(
   // Any webhook-type trigger (the generic one, or a provider's) gets its public endpoint.
   const triggerType = deps.catalog.get(definition.trigger.connector)?.triggers[definition.trigger.trigger]?.type;
   if (triggerType === 'webhook') await ensureWebhookEndpoint(db, { tenantId: actor.tenantId, flowId: flow.id, keyring: deps.keyring });
-  if (definition.trigger.connector === 'schedule') await planSchedule(db, { tenantId: actor.tenantId, flowId: flow.id });
+  if (firesOnSchedule(definition)) await planSchedule(db, { tenantId: actor.tenantId, flowId: flow.id });
   await writeAudit(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'flow.published', target: flow.id, data: { version } });
   return { version, unchanged: false };
 }

@@ -5,17 +5,35 @@ import { recordEvent } from '../runs/record-event.ts';
 /** The next occurrence of a cron expression in a time zone after a moment (the schedule connector's). */
 export type NextRun = (cron: string, timezone: string, after: Date) => Date | null;
 
-type ScheduleTrigger = { connector: string; trigger: string; props?: { cron?: string; timezone?: string } };
+type FlowTrigger = {
+  connector: string;
+  trigger: string;
+  props?: { cron?: string; timezone?: string };
+  schedule?: { everyMinutes?: number; cron?: string; timezone?: string };
+};
 
-async function scheduledFlow(db: TenantDb, params: { tenantId: string; flowId: string }) {
+/** When a flow fires: the schedule connector's cron trigger, or a polling trigger's schedule (a sync). */
+type FlowSchedule = { kind: 'tick' | 'sync'; cron?: string; everyMinutes?: number; timezone: string };
+
+async function scheduledFlow(db: TenantDb, params: { tenantId: string; flowId: string }): Promise<FlowSchedule | null> {
   const flow = await db.flow.findFirst({
     where: { id: params.flowId, tenantId: params.tenantId },
     select: { enabled: true, publishedVersion: true, versions: { select: { version: true, definition: true }, orderBy: { version: 'desc' }, take: 1 } },
   });
   const published = flow?.versions.find((v) => v.version === flow.publishedVersion);
-  const trigger = (published?.definition as { trigger?: ScheduleTrigger } | undefined)?.trigger;
-  if (!flow?.enabled || !trigger || trigger.connector !== 'schedule' || !trigger.props?.cron) return null;
-  return { cron: trigger.props.cron, timezone: trigger.props.timezone ?? 'UTC' };
+  const trigger = (published?.definition as { trigger?: FlowTrigger } | undefined)?.trigger;
+  if (!flow?.enabled || !trigger) return null;
+  if (trigger.connector === 'schedule' && trigger.props?.cron) return { kind: 'tick', cron: trigger.props.cron, timezone: trigger.props.timezone ?? 'UTC' };
+  // Validation allows a schedule on polling triggers only.
+  const s = trigger.schedule;
+  if (s?.everyMinutes) return { kind: 'sync', everyMinutes: s.everyMinutes, timezone: 'UTC' };
+  if (s?.cron) return { kind: 'sync', cron: s.cron, timezone: s.timezone ?? 'UTC' };
+  return null;
+}
+
+/** Whether a flow definition fires on a clock (a cron trigger, or a polling trigger's schedule). */
+export function firesOnSchedule(definition: { trigger: FlowTrigger }): boolean {
+  return definition.trigger.connector === 'schedule' || definition.trigger.schedule !== undefined;
 }
 
 /** Asks the worker to (re)plan a flow's schedule; one pending tick per flow (the job key replaces it). */
@@ -23,30 +41,55 @@ export async function planSchedule(db: TenantDb, params: { tenantId: string; flo
   await enqueue(db, 'schedule-plan', params, { jobKey: `schedule:${params.flowId}` });
 }
 
+function nextOccurrence(schedule: FlowSchedule, after: Date, nextRun: NextRun): Date | null {
+  if (schedule.everyMinutes) return new Date(after.getTime() + schedule.everyMinutes * 60_000);
+  return schedule.cron ? nextRun(schedule.cron, schedule.timezone, after) : null;
+}
+
+/**
+ * Plans a flow's schedule after publish or enable: its next tick, and for a sync flow a first pass now
+ * (a tenant who just published a sync expects to see it work, not to wait for the first interval).
+ */
+export async function planFlowSchedule(db: TenantDb, params: { tenantId: string; flowId: string; after: Date }, deps: { nextRun: NextRun }): Promise<Date | null> {
+  const at = await queueNextTick(db, params, deps);
+  const schedule = await scheduledFlow(db, params);
+  if (schedule?.kind === 'sync') {
+    await enqueue(db, 'sync-flow', { tenantId: params.tenantId, flowId: params.flowId, reason: 'schedule' }, { jobKey: `sync:${params.flowId}`, maxAttempts: 5 });
+  }
+  return at;
+}
+
 /** Queues the flow's next tick after `after`, or nothing when the flow is no longer a scheduled, enabled flow. */
 export async function queueNextTick(db: TenantDb, params: { tenantId: string; flowId: string; after: Date }, deps: { nextRun: NextRun }): Promise<Date | null> {
   const schedule = await scheduledFlow(db, params);
   if (!schedule) return null;
-  const at = deps.nextRun(schedule.cron, schedule.timezone, params.after);
+  const at = nextOccurrence(schedule, params.after, deps.nextRun);
   if (!at) return null;
   await enqueue(db, 'schedule-tick', { tenantId: params.tenantId, flowId: params.flowId, at: at.toISOString() }, { jobKey: `schedule:${params.flowId}`, runAt: at });
   return at;
 }
 
 /**
- * Fires one tick: records the event (its id is the tick time, so a tick delivered twice runs once) and
- * queues the next tick, in one transaction.
+ * Fires one tick and queues the next, in one transaction. A cron flow records the event (its id is the
+ * tick time, so a tick delivered twice runs once); a sync flow gets a sync pass queued (a pass already
+ * running makes the new one skip).
  */
 export async function fireScheduleTick(db: TenantDb, params: { tenantId: string; flowId: string; at: Date }, deps: { nextRun: NextRun }): Promise<{ runId: string | null }> {
   const schedule = await scheduledFlow(db, params);
   if (!schedule) return { runId: null };
-  const recorded = await recordEvent(db, {
-    tenantId: params.tenantId,
-    flowId: params.flowId,
-    source: 'schedule',
-    sourceEventId: `tick:${params.at.toISOString()}`,
-    payload: { scheduledAt: params.at.toISOString(), timezone: schedule.timezone },
-  });
+  let runId: string | null = null;
+  if (schedule.kind === 'sync') {
+    await enqueue(db, 'sync-flow', { tenantId: params.tenantId, flowId: params.flowId, reason: 'schedule' }, { jobKey: `sync:${params.flowId}`, maxAttempts: 5 });
+  } else {
+    const recorded = await recordEvent(db, {
+      tenantId: params.tenantId,
+      flowId: params.flowId,
+      source: 'schedule',
+      sourceEventId: `tick:${params.at.toISOString()}`,
+      payload: { scheduledAt: params.at.toISOString(), timezone: schedule.timezone },
+    });
+    runId = recorded.runId;
+  }
   await queueNextTick(db, { ...params, after: params.at }, deps);
-  return { runId: recorded.runId };
+  return { runId };
 }

@@ -22,6 +22,19 @@ export function parseDefinition(input: unknown): FlowDefinition {
   return parsed.data;
 }
 
+/** A polling trigger needs a schedule (every N minutes or a cron expression); other triggers take none. */
+function scheduleIssues(trigger: FlowDefinition['trigger'], polling: boolean, catalog: ConnectorCatalog): FlowIssue[] {
+  const schedule = trigger.schedule;
+  if (!polling) return schedule ? [{ path: 'trigger.schedule', message: 'Only polling triggers take a schedule' }] : [];
+  if (!schedule || (schedule.everyMinutes === undefined) === (schedule.cron === undefined)) {
+    return [{ path: 'trigger.schedule', message: 'Choose how often to poll: every N minutes, or a cron expression' }];
+  }
+  if (schedule.cron === undefined) return [];
+  // The schedule connector owns cron syntax and time zones: its trigger's props check them.
+  const cron = catalog.get('schedule')?.triggers.cron?.props.safeParse({ cron: schedule.cron, timezone: schedule.timezone ?? 'UTC' });
+  return cron && !cron.success ? cron.error.issues.map((i) => ({ path: `trigger.schedule.${i.path.join('.')}`, message: i.message })) : [];
+}
+
 /**
  * Everything that would make a published version fail at run time and can be known now: unknown
  * connectors, actions and triggers, missing or foreign connections, expressions that do not compile
@@ -42,6 +55,7 @@ export async function flowIssues(db: TenantDb, params: { tenantId: string; defin
     else {
       const props = trigger.props.safeParse(definition.trigger.props);
       if (!props.success) for (const i of props.error.issues) issues.push({ path: `trigger.props.${i.path.join('.')}`, message: i.message });
+      issues.push(...scheduleIssues(definition.trigger, trigger.type === 'polling', catalog));
     }
   }
   const connectionIds = new Set<string>();

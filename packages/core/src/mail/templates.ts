@@ -82,3 +82,22 @@ export function existingAccountMail(params: { name: string; signInUrl: string })
     }),
   };
 }
+
+/** Sent to a workspace's owners, once a month, when its runs went over the plan's monthly quota. */
+export function quotaExceededMail(params: { tenantName: string; planName: string; limit: number; url: string }): RenderedMail {
+  const limit = params.limit.toLocaleString('en-US');
+  const lines = [
+    `The workspace “${params.tenantName}” has started the ${limit} runs its ${params.planName} plan includes this month.`,
+    'Nothing is lost: new events are still recorded, and their runs wait as “quota exceeded” until the month turns or the plan is upgraded. Then they start in arrival order.',
+  ];
+  return {
+    subject: `${params.tenantName} reached its monthly run quota`,
+    text: `${lines.join('\n\n')}\n\nSee usage: ${params.url}`,
+    html: layout({
+      heading: 'Monthly run quota reached',
+      lines,
+      action: { label: 'See usage and plans', url: params.url },
+      footer: 'You receive this because you own this workspace. It is sent at most once a month.',
+    }),
+  };
+}

@@ -1,5 +1,4 @@
 import type { TenantDb } from '@conflux/db';
-import { enqueue } from '@conflux/queue';
 import { AppError } from '../errors.ts';
 import type { Actor } from '../tenants/actor.ts';
 import { writeAudit } from '../tenants/audit.ts';
@@ -54,9 +53,8 @@ export async function bulkReplay(db: TenantDb, actor: Actor, filter: BulkReplayF
   if (!runs.length) return { replayed: 0, remaining: 0 };
   const ids = runs.map((r) => r.id);
   await db.runStep.deleteMany({ where: { tenantId: actor.tenantId, runId: { in: ids }, status: { not: 'succeeded' } } });
-  await db.run.updateMany({ where: { tenantId: actor.tenantId, id: { in: ids }, status: 'failed' }, data: { status: 'queued', attempt: 0, finishedAt: null, nextAttemptAt: null } });
+  await db.run.updateMany({ where: { tenantId: actor.tenantId, id: { in: ids }, status: 'failed' }, data: { status: 'queued', attempt: 0, finishedAt: null, nextAttemptAt: null, readyAt: new Date() } });
   await db.$executeRaw`UPDATE run SET error = NULL WHERE tenant_id = ${actor.tenantId}::uuid AND id = ANY(${ids}::uuid[])`;
-  for (const id of ids) await enqueue(db, 'run-flow', { tenantId: actor.tenantId, runId: id }, { jobKey: `run:${id}`, maxAttempts: 20 });
   await writeAudit(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'run.bulk_replayed', ...(filter.flowId ? { target: filter.flowId } : {}), data: { count: ids.length } });
   const remaining = await db.run.count({ where });
   return { replayed: ids.length, remaining };

@@ -1,7 +1,6 @@
 import type { TenantDb, TenantGate } from '@conflux/db';
 import type { ConnectorLogger } from '@conflux/connector-sdk';
 import { backoffMs, defaultRetryPolicy, executeFlow, StepError, type ClassifiedError, type Evaluate, type FlowDefinition, type RetryPolicy } from '@conflux/engine';
-import { enqueue } from '@conflux/queue';
 import type { ConnectorCatalog } from '../connections/catalog.ts';
 import type { Keyring } from '../connections/keyring.ts';
 import { loadConnectionAuth } from '../connections/load-connection-auth.ts';
@@ -18,6 +17,8 @@ export interface RunDeps {
   evaluate: Evaluate;
   /** The guarded fetch for a connector's calls (its allowed hosts, the connection's rate budget). */
   fetchFor(params: { hosts: string[]; connectionKey: string }): typeof fetch;
+  /** Resolves a host to one address the egress policy allows, for connectors with their own sockets (SQL). */
+  resolveHost?(host: string): Promise<string>;
   log: ConnectorLogger;
   /** Overrides of the engine's retry policy (e.g. fewer attempts). */
   retry?: Partial<RetryPolicy>;
@@ -27,7 +28,6 @@ export interface RunDeps {
   attemptTimeoutMs?: number;
 }
 
-const TERMINAL = new Set(['succeeded', 'failed', 'filtered', 'cancelled']);
 
 /** Why executeRun returned. */
 export type RunOutcome = 'succeeded' | 'filtered' | 'failed' | 'retrying' | 'skipped';
@@ -44,27 +44,24 @@ function jsonSafe(value: unknown): object | null {
 export async function executeRun(job: { tenantId: string; runId: string }, deps: RunDeps): Promise<RunOutcome> {
   const { gate } = deps;
   const policy: RetryPolicy = { ...defaultRetryPolicy, ...deps.retry };
-  const loaded = await gate.withTenant(job.tenantId, async (db) => {
-    const run = await db.run.findFirst({
-      where: { id: job.runId, tenantId: job.tenantId },
-      select: {
-        id: true,
-        flowId: true,
-        status: true,
-        attempt: true,
-        replayOfId: true,
-        flowVersion: { select: { definition: true } },
-        event: { select: { payload: true } },
-        steps: { where: { status: 'succeeded' }, select: { stepKey: true, output: true } },
-      },
-    });
-    if (!run || TERMINAL.has(run.status)) return null;
-    await db.run.update({ where: { id: run.id }, data: { status: 'running', attempt: { increment: 1 }, startedAt: new Date(), nextAttemptAt: null } });
-    return { ...run, attempt: run.attempt + 1 };
-  });
+  // One statement marks the run as started and reads what executing it needs (definition, trigger payload,
+  // the checkpoints of steps that already succeeded): runs are the hot path, every round trip counts.
+  const [loaded] = await gate.withTenant(job.tenantId, (db) =>
+    db.$queryRaw<{ id: string; flowId: string; attempt: number; replayOfId: string | null; definition: unknown; payload: unknown; steps: { stepKey: string; output: unknown }[] }[]>`
+      WITH started AS (
+        UPDATE run SET status = 'running', attempt = attempt + 1, started_at = now(), next_attempt_at = NULL
+         WHERE id = ${job.runId}::uuid AND tenant_id = ${job.tenantId}::uuid
+           AND status NOT IN ('succeeded', 'failed', 'filtered', 'cancelled', 'quota_exceeded')
+        RETURNING id, flow_id, flow_version_id, event_id, attempt, replay_of_id
+      )
+      SELECT s.id, s.flow_id AS "flowId", s.attempt, s.replay_of_id AS "replayOfId", v.definition, e.payload,
+             coalesce((SELECT json_agg(json_build_object('stepKey', st.step_key, 'output', st.output))
+                         FROM run_step st WHERE st.run_id = s.id AND st.status = 'succeeded'), '[]') AS steps
+        FROM started s JOIN flow_version v ON v.id = s.flow_version_id JOIN event e ON e.id = s.event_id`,
+  );
   if (!loaded) return 'skipped';
 
-  const definition = loaded.flowVersion.definition as FlowDefinition;
+  const definition = loaded.definition as FlowDefinition;
   const completed = Object.fromEntries(loaded.steps.map((s) => [s.stepKey, s.output]));
   const tenantId = job.tenantId;
   const inGate = <T>(fn: (db: TenantDb) => Promise<T>) => gate.withTenant(tenantId, fn);
@@ -74,7 +71,7 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
   try {
     const result = await executeFlow({
       definition,
-      trigger: loaded.event.payload,
+      trigger: loaded.payload,
       run: { id: loaded.id, flowId: loaded.flowId, attempt: loaded.attempt, idempotencyRoot: loaded.replayOfId ?? loaded.id },
       completed,
       signal: controller.signal,
@@ -129,6 +126,7 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
             // tenant stored under that name is replaced.
             connection: connectionId && auth ? { id: connectionId, metadata: { ...auth.metadata, allowPrivateNetwork: deps.allowPrivateNetwork === true } } : null,
             fetch: deps.fetchFor({ hosts: connector.egress.hosts, connectionKey: connectionId ?? `${tenantId}:${connector.id}` }),
+            ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
             store: connectionId
               ? {
                   get: (key) => inGate((db) => connectionStore(db, { tenantId, connectionId }).get(key)),
@@ -145,9 +143,8 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
 
     return await inGate(async (db) => {
       if (result.status === 'succeeded' || result.status === 'filtered') {
-        await db.run.update({ where: { id: loaded.id }, data: { status: result.status, finishedAt: new Date() } });
-        // Prisma reads `error: undefined` as "leave it": clear an earlier attempt's error explicitly.
-        await db.$executeRaw`UPDATE run SET error = NULL WHERE id = ${loaded.id}::uuid`;
+        // An earlier attempt's error is cleared with the outcome.
+        await db.$executeRaw`UPDATE run SET status = ${result.status}::run_status, finished_at = now(), error = NULL WHERE id = ${loaded.id}::uuid`;
         return result.status;
       }
       return settleFailure(db, { tenantId, runId: loaded.id, attempt: loaded.attempt, stepKey: result.stepKey, error: result.error, policy, definition });
@@ -171,11 +168,11 @@ async function settleFailure(
   if (error.disposition === 'retry' && params.attempt < params.policy.maxAttempts) {
     const delay = Math.max(backoffMs(params.attempt, params.policy), error.retryAfterMs ?? 0);
     const runAt = new Date(Date.now() + delay);
+    // Back in the queue, due after the backoff: the dispatcher claims it again then.
     await db.run.update({
       where: { id: params.runId },
-      data: { status: 'retrying', nextAttemptAt: runAt, error: { stepKey: params.stepKey, ...error } as object },
+      data: { status: 'retrying', nextAttemptAt: runAt, readyAt: runAt, error: { stepKey: params.stepKey, ...error } as object },
     });
-    await enqueue(db, 'run-flow', { tenantId: params.tenantId, runId: params.runId }, { jobKey: `run:${params.runId}`, runAt, maxAttempts: 20 });
     return 'retrying';
   }
   const gaveUp = error.disposition === 'retry' ? ` (gave up after ${params.attempt} attempts)` : '';

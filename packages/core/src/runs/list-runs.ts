@@ -19,7 +19,7 @@ export interface RunSummaryDto {
 /** Filters of listRuns. */
 export interface ListRunsParams {
   flowId?: string;
-  status?: ('queued' | 'running' | 'retrying' | 'succeeded' | 'failed' | 'filtered' | 'cancelled')[];
+  status?: ('queued' | 'running' | 'retrying' | 'quota_exceeded' | 'succeeded' | 'failed' | 'filtered' | 'cancelled')[];
   from?: Date;
   to?: Date;
   businessKey?: string;

@@ -1,5 +1,4 @@
 import type { TenantDb } from '@conflux/db';
-import { enqueue } from '@conflux/queue';
 import { AppError } from '../errors.ts';
 import { assertPayloadSize } from './limits.ts';
 
@@ -11,6 +10,17 @@ export interface RecordEventParams {
   /** The provider's event id: the same id is stored once, whatever the sender's retries. */
   sourceEventId?: string | null;
   payload: unknown;
+  /** The key that orders runs of a flow with `ordering: key` (a sync's record key); the business key otherwise. */
+  orderKey?: string | null;
+  /** The sync pass this event was read by. */
+  syncId?: string | null;
+}
+
+/** The order key of a run: runs with the same key start one after another, in arrival order. */
+export function orderKeyOf(definition: { ordering?: string }, flowId: string, key: string | null | undefined): string | null {
+  if (definition.ordering === 'flow') return flowId;
+  if (definition.ordering === 'key') return `${flowId}:${(key ?? '').slice(0, 200)}`;
+  return null;
 }
 
 /** What recordEvent did. */
@@ -47,9 +57,9 @@ export async function loadFlowForEvents(db: TenantDb, params: { tenantId: string
 }
 
 /**
- * Stores an inbound event and creates its run and the run's job, all in the caller's transaction (the
- * tenant gate's), so there is never an event without a run nor a job without a committed run. The run
- * uses the version published when the event arrived.
+ * Stores an inbound event and creates its run, in the caller's transaction (the tenant gate's), so there
+ * is never an event without a run; the run is queued by being inserted. The run uses the version
+ * published when the event arrived.
  */
 export async function recordEvent(
   db: TenantDb,
@@ -82,12 +92,20 @@ export async function recordEvent(
     });
     return { eventId: existing!.id, runId: existing!.runs[0]!.id, duplicate: true };
   }
-  const expression = (version.definition as { businessKey?: string }).businessKey;
-  const businessKey = expression && deps.businessKey ? await deps.businessKey(expression, params.payload).catch(() => null) : null;
+  const definition = version.definition as { businessKey?: string; ordering?: string };
+  const businessKey = definition.businessKey && deps.businessKey ? await deps.businessKey(definition.businessKey, params.payload).catch(() => null) : null;
+  // The run row is the queue entry: inserting it wakes the dispatcher (see the migrations).
   const run = await db.run.create({
-    data: { tenantId: params.tenantId, flowId: flow.id, flowVersionId: version.id, eventId: inserted[0].id, businessKey: businessKey?.slice(0, 200) ?? null },
+    data: {
+      tenantId: params.tenantId,
+      flowId: flow.id,
+      flowVersionId: version.id,
+      eventId: inserted[0].id,
+      businessKey: businessKey?.slice(0, 200) ?? null,
+      orderKey: orderKeyOf(definition, flow.id, params.orderKey ?? businessKey),
+      syncId: params.syncId ?? null,
+    },
     select: { id: true },
   });
-  await enqueue(db, 'run-flow', { tenantId: params.tenantId, runId: run.id }, { jobKey: `run:${run.id}`, maxAttempts: 20 });
   return { eventId: inserted[0].id, runId: run.id, duplicate: false };
 }

@@ -1,6 +1,5 @@
 import type { TenantDb } from '@conflux/db';
 import { allSteps, type FlowDefinition } from '@conflux/engine';
-import { enqueue } from '@conflux/queue';
 import { AppError } from '../errors.ts';
 import type { Actor } from '../tenants/actor.ts';
 import { writeAudit } from '../tenants/audit.ts';
@@ -60,9 +59,8 @@ export async function replayRun(db: TenantDb, actor: Actor, params: { runId: str
       throw new AppError('RUN_NOT_REPLAYABLE', `Only failed runs can be resumed; this one is ${run.status}.`);
     }
     await db.runStep.deleteMany({ where: { runId: run.id, status: { not: 'succeeded' } } });
-    await db.run.update({ where: { id: run.id }, data: { status: 'queued', attempt: 0, error: undefined, finishedAt: null, nextAttemptAt: null } });
+    await db.run.update({ where: { id: run.id }, data: { status: 'queued', attempt: 0, error: undefined, finishedAt: null, nextAttemptAt: null, readyAt: new Date() } });
     await db.$executeRaw`UPDATE run SET error = NULL WHERE id = ${run.id}::uuid`;
-    await enqueue(db, 'run-flow', { tenantId: actor.tenantId, runId: run.id }, { jobKey: `run:${run.id}`, maxAttempts: 20 });
     await writeAudit(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'run.replayed', target: run.id, data: { from: params.from } });
     return { runId: run.id };
   }
@@ -73,7 +71,6 @@ export async function replayRun(db: TenantDb, actor: Actor, params: { runId: str
     data: { tenantId: actor.tenantId, flowId: run.flowId, flowVersionId: version.id, eventId: run.eventId, replayOfId: run.replayOfId ?? run.id, businessKey: run.businessKey },
     select: { id: true },
   });
-  await enqueue(db, 'run-flow', { tenantId: actor.tenantId, runId: replay.id }, { jobKey: `run:${replay.id}`, maxAttempts: 20 });
   await writeAudit(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'run.replayed', target: run.id, data: { from: params.from, newRunId: replay.id } });
   return { runId: replay.id };
 }

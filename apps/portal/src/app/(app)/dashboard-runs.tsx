@@ -14,6 +14,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
+import { UsageMeter, formatCount } from '@/components/usage/usage-meter';
 
 const PERIODS = [7, 14, 30, 90] as const;
 
@@ -194,20 +195,37 @@ function RecentFailures({
   );
 }
 
-/**
- * Where usage against the plan's limits will go. Plans do not exist yet, so this says so instead of
- * showing numbers that mean nothing.
- */
-export function PlanUsageSlot() {
+/** The plan's monthly run quota at a glance, with the way to /usage (and a warning when runs wait over it). */
+export function PlanUsage() {
+  const trpc = useTRPC();
+  const usage = useQuery(trpc.usage.get.queryOptions());
+  const runs = usage.data?.runs;
   return (
-    <section aria-labelledby="plan-usage-title" className="rounded-xl border border-dashed border-zinc-300 bg-zinc-50/50 px-5 py-4">
-      <div className="flex items-center justify-between gap-3">
-        <h2 id="plan-usage-title" className="text-[13px] font-medium text-zinc-600">
-          Plan usage
-        </h2>
-        <Gauge className="size-4 text-zinc-400" aria-hidden="true" />
-      </div>
-      <p className="mt-2 text-[13px] text-zinc-500">Runs, flows and connections against your plan’s limits will show here once plans are available.</p>
-    </section>
+    <Card>
+      <CardBody className="space-y-3">
+        <div className="flex items-center justify-between gap-3">
+          <h2 className="text-[13px] font-medium text-zinc-600">{usage.data ? `${usage.data.plan.name} plan` : 'Plan usage'}</h2>
+          <Gauge className="size-4 text-zinc-400" aria-hidden="true" />
+        </div>
+        {usage.error ? (
+          <p className="text-[13px] text-zinc-500">{errorMessage(usage.error)}</p>
+        ) : !runs ? (
+          <Skeleton className="h-10 w-full" />
+        ) : (
+          <>
+            <UsageMeter label="Runs this month" unit="runs" meter={runs} />
+            {runs.waiting ? (
+              <p className="text-[13px] font-medium text-red-700">
+                {runs.waiting === 1 ? '1 run is' : `${formatCount(runs.waiting)} runs are`} waiting over the quota.
+              </p>
+            ) : null}
+          </>
+        )}
+        <Link href="/usage" className="inline-flex items-center gap-1 text-[13px] font-medium text-indigo-600 hover:text-indigo-500">
+          See usage and plans
+          <ArrowRight className="size-3.5" aria-hidden="true" />
+        </Link>
+      </CardBody>
+    </Card>
   );
 }

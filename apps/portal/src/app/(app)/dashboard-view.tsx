@@ -18,7 +18,7 @@ import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
-import { DashboardRuns, PlanUsageSlot } from './dashboard-runs';
+import { DashboardRuns, PlanUsage } from './dashboard-runs';
 
 export function DashboardView() {
   const trpc = useTRPC();
@@ -80,9 +80,8 @@ export function DashboardView() {
               href="/team#invitations"
               linkLabel="See invitations"
             />
-            {/* A placeholder is noise at the top of a narrow screen: laptop widths only. */}
-            <div className="hidden lg:block">
-              <PlanUsageSlot />
+            <div className="col-span-2 lg:col-span-1">
+              <PlanUsage />
             </div>
           </div>
         </div>

@@ -15,7 +15,7 @@ import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useToast } from '@/components/ui/toast';
 import { JsonViewer } from './json-viewer';
-import { ACTIVE_STATUSES, StatusBadge, formatDuration } from './run-status';
+import { ACTIVE_STATUSES, StatusBadge, WAITING_STATUSES, formatDuration } from './run-status';
 
 type ReplayFrom = 'failed_step' | 'trigger';
 
@@ -163,7 +163,7 @@ export function RunDetail({ runId }: { runId: string }) {
               Replay from failed step
             </Button>
           ) : null}
-          {!ACTIVE_STATUSES.has(r.status) ? (
+          {!ACTIVE_STATUSES.has(r.status) && !WAITING_STATUSES.has(r.status) ? (
             <Button variant="secondary" onClick={() => setReplayFrom('trigger')} icon={<Play className="size-4" aria-hidden="true" />}>
               Replay from trigger on latest version
             </Button>
@@ -178,7 +178,7 @@ export function RunDetail({ runId }: { runId: string }) {
               {timeAgo(r.createdAt)}
             </time>
           </Meta>
-          <Meta label="Duration">{duration !== null ? formatDuration(duration) : ACTIVE_STATUSES.has(r.status) ? 'In progress' : '—'}</Meta>
+          <Meta label="Duration">{duration !== null ? formatDuration(duration) : ACTIVE_STATUSES.has(r.status) ? 'In progress' : WAITING_STATUSES.has(r.status) ? 'Not started' : '—'}</Meta>
           <Meta label="Version">v{r.version}</Meta>
           <Meta label="Attempts">{r.attempt}</Meta>
           <Meta label="Business key">{r.businessKey ?? '—'}</Meta>
@@ -202,6 +202,20 @@ export function RunDetail({ runId }: { runId: string }) {
           <p className="mt-1.5">Fix the cause (the target system, the connection or the flow), then replay from the failed step: steps that succeeded are not called again.</p>
         </Notice>
       ) : null}
+      {r.status === 'quota_exceeded' ? (
+        <Notice
+          tone="warning"
+          title="Waiting for the monthly run quota"
+          action={
+            <Link href="/usage" className="font-medium underline underline-offset-2 hover:no-underline">
+              See usage and plans
+            </Link>
+          }
+        >
+          This month’s runs of the workspace’s plan are used, so this run has not started. Its event is stored; it starts
+          when the month turns or when the plan is upgraded.
+        </Notice>
+      ) : null}
       {r.status === 'retrying' ? (
         <Notice tone="warning" title={`Attempt ${r.attempt} failed${error?.stepKey ? ` at step ${error.stepKey}` : ''}; retrying automatically`}>
           <p>{error?.message}</p>
@@ -212,7 +226,7 @@ export function RunDetail({ runId }: { runId: string }) {
       <Card>
         <CardHeader title="Steps" description={r.steps.length ? 'In the order they ran. Open a step for its input, output and error.' : undefined} />
         {r.steps.length === 0 ? (
-          <p className="px-5 py-6 text-center text-[13px] text-zinc-500">{ACTIVE_STATUSES.has(r.status) ? 'No step has started yet.' : 'No step ran.'}</p>
+          <p className="px-5 py-6 text-center text-[13px] text-zinc-500">{ACTIVE_STATUSES.has(r.status) || WAITING_STATUSES.has(r.status) ? 'No step has started yet.' : 'No step ran.'}</p>
         ) : (
           <ol className="divide-y divide-zinc-100" aria-label="Step timeline">
             {r.steps.map((step, index) => (

@@ -17,7 +17,7 @@ import { Notice } from '@/components/ui/notice';
 import { Select } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useToast } from '@/components/ui/toast';
-import { ACTIVE_STATUSES, RUN_STATUSES, StatusBadge, formatDuration, statusLabel } from './run-status';
+import { ACTIVE_STATUSES, RUN_STATUSES, StatusBadge, formatDuration, statusExplanation, statusLabel } from './run-status';
 import { RANGES, toSearch, validDate, type RunFilters } from './run-filters';
 
 /** /runs: every run of the workspace, filtered, newest first, a page at a time; bulk replay of the failed ones. */
@@ -175,6 +175,7 @@ export function RunsList({ initial }: { initial: RunFilters }) {
                 key={status}
                 type="button"
                 aria-pressed={on}
+                title={statusExplanation(status)}
                 onClick={() => {
                   const next = on ? (filters.status ?? []).filter((s) => s !== status) : [...(filters.status ?? []), status];
                   update({ status: next.length ? next : undefined });
@@ -275,6 +276,9 @@ export function RunsList({ initial }: { initial: RunFilters }) {
                       <Link href={`/runs/${run.id}`} className="font-medium text-zinc-900 after:absolute after:inset-0 hover:text-indigo-700 focus-visible:outline-offset-2">
                         {run.flowName}
                       </Link>
+                      {run.status === 'quota_exceeded' ? (
+                        <p className="mt-0.5 truncate text-xs text-amber-800">Over this month’s quota: starts next month or on a bigger plan</p>
+                      ) : null}
                       {run.error?.message ? (
                         <p className="mt-0.5 truncate text-xs text-red-700" title={run.error.message}>
                           {run.error.stepKey ? <span className="font-mono">{run.error.stepKey}: </span> : null}

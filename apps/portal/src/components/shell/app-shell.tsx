@@ -2,7 +2,7 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
-import { Activity, Blocks, Cpu, KeyRound, LayoutDashboard, Menu as MenuIcon, Settings, Users, Workflow, X } from 'lucide-react';
+import { Activity, Blocks, Cpu, Gauge, KeyRound, LayoutDashboard, Menu as MenuIcon, RefreshCw, Settings, Users, Workflow, X } from 'lucide-react';
 import { cn } from '@/lib/cn';
 import { MeProvider, useMe, type Me } from '@/lib/use-me';
 import { Logo } from '@/components/logo';
@@ -14,10 +14,12 @@ const nav = [
   { href: '/', label: 'Dashboard', icon: LayoutDashboard },
   { href: '/flows', label: 'Flows', icon: Workflow },
   { href: '/runs', label: 'Runs', icon: Activity },
+  { href: '/syncs', label: 'Syncs', icon: RefreshCw },
   { href: '/connections', label: 'Connections', icon: KeyRound },
   { href: '/devices', label: 'Devices', icon: Cpu },
   { href: '/catalog', label: 'Catalogue', icon: Blocks },
   { href: '/team', label: 'Team', icon: Users },
+  { href: '/usage', label: 'Usage', icon: Gauge },
   { href: '/settings', label: 'Settings', icon: Settings },
 ];
 

@@ -11,9 +11,11 @@ const tones: Record<BadgeTone, string> = {
   danger: 'bg-red-50 text-red-700 ring-red-200',
 };
 
-export function Badge({ tone = 'neutral', className, children, icon }: { tone?: BadgeTone; className?: string; children: ReactNode; icon?: ReactNode }) {
+/** A short label. `title` explains it on hover (e.g. what a status means). */
+export function Badge({ tone = 'neutral', className, children, icon, title }: { tone?: BadgeTone; className?: string; children: ReactNode; icon?: ReactNode; title?: string }) {
   return (
     <span
+      title={title}
       className={cn(
         'inline-flex items-center gap-1 rounded-md px-1.5 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset',
         tones[tone],

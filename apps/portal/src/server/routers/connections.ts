@@ -23,6 +23,6 @@ export const connectionsRouter = router({
   test: gatedProcedure
     .input(z.strictObject({ connectionId: uuid }))
     .mutation(({ ctx, input }) =>
-      testConnection(ctx.gate, ctx.actor, input, { catalog: ctx.services.catalog, keyring: ctx.services.keyring, fetchFor: ctx.services.fetchFor }),
+      testConnection(ctx.gate, ctx.actor, input, { catalog: ctx.services.catalog, keyring: ctx.services.keyring, fetchFor: ctx.services.fetchFor, resolveHost: ctx.services.resolveHost }),
     ),
 });

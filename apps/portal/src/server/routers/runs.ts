@@ -6,7 +6,7 @@ import { uuid } from './schemas.ts';
 /** The runs list's filters that pick the failed runs of a bulk replay. */
 const bulkFilter = z.strictObject({ flowId: uuid.optional(), from: z.date().optional(), to: z.date().optional(), businessKey: z.string().max(200).optional() });
 
-const status = z.enum(['queued', 'running', 'retrying', 'succeeded', 'failed', 'filtered', 'cancelled']);
+const status = z.enum(['queued', 'running', 'retrying', 'quota_exceeded', 'succeeded', 'failed', 'filtered', 'cancelled']);
 
 /** Runs: the list with filters and keyset pagination, the step timeline, replay. */
 export const runsRouter = router({
@@ -15,7 +15,7 @@ export const runsRouter = router({
       z
         .strictObject({
           flowId: uuid.optional(),
-          status: z.array(status).max(7).optional(),
+          status: z.array(status).max(status.options.length).optional(),
           from: z.date().optional(),
           to: z.date().optional(),
           businessKey: z.string().max(200).optional(),
