@@ -279,8 +279,9 @@ async function waitDrained(log: PhaseLog, client: PgClient) {
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     if (log.deliveredUnique >= log.accepted) {
-      const jobs = Number((await client.query<{ n: string }>('SELECT count(*) AS n FROM graphile_worker._private_jobs')).rows[0]!.n);
-      if (jobs === 0) return;
+      // Runs are their own queue: drained when none waits or runs.
+      const queued = Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM run WHERE status IN ('queued', 'retrying', 'running')`)).rows[0]!.n);
+      if (queued === 0) return;
     }
     await sleep(100);
   }
@@ -297,7 +298,7 @@ async function verify(client: PgClient, phase: string, log: PhaseLog) {
             (SELECT count(*) FROM r WHERE status = 'succeeded') AS succeeded,
             (SELECT count(*) FROM r WHERE attempt > 1) AS retried,
             (SELECT count(*) FROM run_step s JOIN r ON r.id = s.run_id WHERE s.status = 'succeeded') AS steps_succeeded,
-            (SELECT count(*) FROM graphile_worker._private_jobs) AS jobs_left`,
+            (SELECT count(*) FROM run WHERE status IN ('queued', 'retrying', 'running')) AS jobs_left`,
     [phase],
   );
   const row = Object.fromEntries(Object.entries(rows[0]!).map(([k, v]) => [k, Number(v)]));

@@ -303,7 +303,8 @@ async function main() {
     for (const key of ackedKeys) if (!inDb.has(key)) lost++;
     const duplicates = rows.rows.reduce((s, r) => s + (r.n - 1), 0);
     const runs = await count(`SELECT count(*) FROM run`);
-    const jobs = await count(`SELECT count(*) FROM graphile_worker.jobs WHERE task_identifier = 'run-flow'`);
+    // Runs are their own queue entries: the ones not yet executed.
+    const jobs = await count(`SELECT count(*) FROM run WHERE status IN ('queued', 'retrying')`);
     const events = await count(`SELECT count(*) FROM event`);
 
     const result = {

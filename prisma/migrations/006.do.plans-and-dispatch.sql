@@ -27,7 +27,7 @@ INSERT INTO plan (id, name, position, runs_per_month, concurrent_runs, webhook_r
 CREATE TABLE tenant_account (
   tenant_id             uuid PRIMARY KEY REFERENCES tenant(id) ON DELETE CASCADE,
   plan_id               text NOT NULL DEFAULT 'free' REFERENCES plan(id),
-  -- Runs started this month (first attempts only; retries and replays of a started run are not new runs).
+  -- Runs started this month (first attempts: a retry is not a new run; a replay starts its run anew and counts).
   usage_month           date NOT NULL DEFAULT date_trunc('month', now() AT TIME ZONE 'UTC')::date,
   runs_this_month       integer NOT NULL DEFAULT 0,
   quota_notified_month  date,
@@ -137,7 +137,7 @@ CREATE TRIGGER run_status_dispatch AFTER UPDATE OF status ON run FOR EACH ROW
 -- virtual time that is under its concurrency cap; SKIP LOCKED lets several workers claim at once without
 -- waiting on each other. A tenant over its monthly quota gets its new runs parked as quota_exceeded (and
 -- its owners a mail, once a month) instead. Runs as the worker's role (conflux_system, which crosses tenants).
-CREATE FUNCTION claim_runs(p_worker text, p_limit integer)
+CREATE FUNCTION claim_runs(p_worker text, p_limit integer, p_max_running integer DEFAULT NULL)
   RETURNS TABLE (run_id uuid, tenant_id uuid)
   LANGUAGE plpgsql SET search_path = pg_catalog, public AS $$
 DECLARE
@@ -160,8 +160,9 @@ BEGIN
     EXIT WHEN NOT FOUND;
 
     -- At its cap: passed over by this claim, still in the rotation (a finishing run frees a slot).
+    -- p_max_running: slots a worker keeps for light tenants go only to tenants with fewer runs in progress.
     SELECT count(*) INTO running FROM run r WHERE r.tenant_id = t.id AND r.status = 'running';
-    IF running >= t.concurrent_runs THEN
+    IF running >= least(t.concurrent_runs, coalesce(p_max_running, t.concurrent_runs)) THEN
       at_cap := at_cap || t.id;
       CONTINUE;
     END IF;
@@ -221,8 +222,8 @@ BEGIN
   END LOOP;
 END
 $$;
-REVOKE ALL ON FUNCTION claim_runs(text, integer) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION claim_runs(text, integer) TO conflux_system;
+REVOKE ALL ON FUNCTION claim_runs(text, integer, integer) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION claim_runs(text, integer, integer) TO conflux_system;
 
 -- Tenants whose runs became due (a retry's backoff ran out) or were left out by a race between a claim
 -- and a concurrent insert rejoin the rotation; run by every worker process about once a second.
@@ -255,7 +256,8 @@ DECLARE
   released integer;
   this_month date := date_trunc('month', now() AT TIME ZONE 'UTC')::date;
 BEGIN
-  UPDATE run SET status = 'queued', ready_at = now()
+  -- Back in the queue in arrival order: their place is the time they were created.
+  UPDATE run SET status = 'queued', ready_at = run.created_at
    WHERE run.status = 'quota_exceeded'
      AND (p_tenant IS NULL OR run.tenant_id = p_tenant)
      AND run.tenant_id IN (
