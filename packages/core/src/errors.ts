@@ -41,6 +41,7 @@ const codes = {
   PLAN_NOT_FOUND: 'not_found',
   /** One more of something (a device) would exceed the tenant's plan. */
   PLAN_LIMIT: 'precondition',
+  SYNC_RUNNING: 'conflict',
 } as const satisfies Record<string, ErrorKind>;
 
 /** A known failure code. */

@@ -184,4 +184,23 @@ describe('syncs', () => {
     await expect(c.syncs.syncNow({ flowId: suppliers })).rejects.toMatchObject({ code: 'PRECONDITION_FAILED', message: 'Enable the flow before syncing it.' });
     await expect((await caller(bob)).syncs.syncNow({ flowId: customers })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  it('shows the cursor and resets it once the pass has ended, never during one nor for another workspace', async () => {
+    const c = await caller(ada);
+    await owner.query(`UPDATE sync_state SET cursor = '{"value":"2026-03-01T10:00:00.000000Z","id":"812"}' WHERE flow_id = $1`, [customers]);
+    await owner.query(`INSERT INTO sync_record (tenant_id, flow_id, record_key, digest) VALUES ($1, $2, '812', 'u:2026-03-01T10:00:00.000000Z')`, [adaTenant, customers]);
+    const listed = (await c.syncs.list()).find((f) => f.flowId === customers)!;
+    expect(listed.cursor).toBe('{"id":"812","value":"2026-03-01T10:00:00.000000Z"}');
+
+    // A pass is reading: resetting now would be overwritten by its next page.
+    await expect(c.syncs.resetCursor({ flowId: customers })).rejects.toMatchObject({ code: 'CONFLICT', message: 'A pass is running: reset the cursor once it has finished.' });
+    await owner.query(`UPDATE sync_state SET running_sync_id = NULL WHERE flow_id = $1`, [customers]);
+    await expect((await caller(bob)).syncs.resetCursor({ flowId: customers })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(await c.syncs.resetCursor({ flowId: customers })).toEqual({ reset: true });
+    expect((await c.syncs.list()).find((f) => f.flowId === customers)!.cursor).toBeNull();
+    // Seen records are kept: unchanged ones start no run when read again.
+    expect((await owner.query(`SELECT count(*)::int AS n FROM sync_record WHERE flow_id = $1`, [customers])).rows[0].n).toBe(1);
+    const audit = await owner.query(`SELECT action FROM audit_log WHERE tenant_id = $1 AND action = 'sync.cursor_reset'`, [adaTenant]);
+    expect(audit.rows).toHaveLength(1);
+  });
 });

@@ -9,6 +9,12 @@ import { ensureWebhookEndpoint } from './webhook-endpoint.ts';
 import { stableJson } from './flow-dto.ts';
 import { firesOnSchedule, planSchedule } from './schedule.ts';
 
+/** What a trigger reads from: its connector, trigger, connection and settings (not its schedule). */
+function sourceOf(definition: { trigger: { connector: string; trigger: string; connectionId?: string | null; props?: unknown } }): string {
+  const { connector, trigger, connectionId, props } = definition.trigger;
+  return stableJson({ connector, trigger, connectionId: connectionId ?? null, props: props ?? {} });
+}
+
 /** Publishes the draft as a new immutable version; events arriving from now on run it. */
 export async function publishFlow(
   db: TenantDb,
@@ -26,9 +32,17 @@ export async function publishFlow(
   if (issues.length) {
     throw new AppError('FLOW_INVALID', `Fix ${issues.length === 1 ? 'this problem' : `these ${issues.length} problems`} before publishing: ${issues[0]!.message} (${issues[0]!.path})`, { issues });
   }
+  let previousSource: string | null = null;
   if (flow.published_version) {
     const current = await db.flowVersion.findUnique({ where: { flowId_version: { flowId: flow.id, version: flow.published_version } }, select: { definition: true } });
     if (current && stableJson(current.definition) === stableJson(definition)) return { version: flow.published_version, unchanged: true };
+    previousSource = current ? sourceOf(current.definition as typeof definition) : null;
+  }
+  // A sync flow that now reads another source (connector, connection or trigger settings changed): its
+  // cursor and the records it remembers belong to the old source, so the next pass starts afresh.
+  if (previousSource !== null && previousSource !== sourceOf(definition)) {
+    await db.$executeRaw`UPDATE sync_state SET cursor = NULL, updated_at = now() WHERE flow_id = ${flow.id}::uuid`;
+    await db.$executeRaw`DELETE FROM sync_record WHERE flow_id = ${flow.id}::uuid`;
   }
   const last = await db.flowVersion.findFirst({ where: { flowId: flow.id }, select: { version: true }, orderBy: { version: 'desc' } });
   const version = (last?.version ?? 0) + 1;

@@ -2,6 +2,8 @@ import type { TenantDb } from '@conflux/db';
 import { enqueue } from '@conflux/queue';
 import type { Actor } from '../tenants/actor.ts';
 import { AppError } from '../errors.ts';
+import { requireRole } from '../tenants/roles.ts';
+import { writeAudit } from '../tenants/audit.ts';
 
 /** One sync pass with its progress, as the portal shows it. */
 export interface SyncDto {
@@ -32,6 +34,8 @@ export interface SyncFlowDto {
   enabled: boolean;
   running: boolean;
   skippedTicks: number;
+  /** Where the next pass starts reading, as the trigger stored it (JSON text, shortened); null: from the start. */
+  cursor: string | null;
   lastSync: SyncDto | null;
 }
 
@@ -95,6 +99,7 @@ export async function listSyncFlows(db: TenantDb, actor: Actor): Promise<SyncFlo
       enabled: state.flow.enabled,
       running: state.runningSyncId !== null,
       skippedTicks: state.skippedTicks,
+      cursor: state.cursor === null || state.cursor === undefined ? null : JSON.stringify(state.cursor).slice(0, 300),
       lastSync: last ?? null,
     });
   }
@@ -109,4 +114,23 @@ export async function requestSync(db: TenantDb, actor: Actor, params: { flowId: 
   if (!flow.enabled) throw new AppError('FLOW_DISABLED', 'Enable the flow before syncing it.');
   await enqueue(db, 'sync-flow', { tenantId: actor.tenantId, flowId: params.flowId, reason: 'manual' }, { jobKey: `sync:${params.flowId}`, maxAttempts: 5 });
   return { queued: true };
+}
+
+/**
+ * Forgets where a sync flow's source was read up to: the next pass reads it from the start. Records it has
+ * seen keep their digests, so the ones that did not change start no run again; only new and changed records
+ * do. Refused while a pass runs (it would store its own cursor after this). Admins and owners only.
+ */
+export async function resetSyncCursor(db: TenantDb, actor: Actor, params: { flowId: string }): Promise<{ reset: true }> {
+  requireRole(actor.role, 'admin', 'reset a sync');
+  const state = await db.syncState.findFirst({ where: { flowId: params.flowId, tenantId: actor.tenantId }, select: { runningSyncId: true } });
+  if (!state) {
+    const flow = await db.flow.findFirst({ where: { id: params.flowId, tenantId: actor.tenantId }, select: { id: true } });
+    if (!flow) throw new AppError('FLOW_NOT_FOUND', 'That flow does not exist.');
+    return { reset: true };
+  }
+  if (state.runningSyncId) throw new AppError('SYNC_RUNNING', 'A pass is running: reset the cursor once it has finished.');
+  await db.$executeRaw`UPDATE sync_state SET cursor = NULL, updated_at = now() WHERE flow_id = ${params.flowId}::uuid`;
+  await writeAudit(db, { tenantId: actor.tenantId, actorUserId: actor.userId, action: 'sync.cursor_reset', target: params.flowId });
+  return { reset: true };
 }

@@ -1,13 +1,15 @@
 'use client';
+import { useState } from 'react';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
-import { RefreshCw } from 'lucide-react';
+import { RefreshCw, RotateCcw } from 'lucide-react';
 import type { AppRouter } from '@/server/root';
 import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { StatusBadge } from '@/components/runs/run-status';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
+import { ConfirmDialog } from '@/components/ui/dialog';
 import { ProgressBar } from '@/components/ui/progress-bar';
 import { useToast } from '@/components/ui/toast';
 import { formatCount } from '@/components/usage/usage-meter';
@@ -115,5 +117,53 @@ export function SyncNowButton({ flow, onRequested, size = 'sm' }: { flow: Pick<S
     >
       Sync now
     </Button>
+  );
+}
+
+/**
+ * "Reset cursor": the next pass reads the source from the start. Confirmed first, with what it does and
+ * does not do (records seen unchanged start no run again). Disabled while a pass runs.
+ */
+export function ResetCursorButton({ flow }: { flow: Pick<SyncFlow, 'flowId' | 'flowName' | 'running' | 'cursor'> }) {
+  const trpc = useTRPC();
+  const toast = useToast();
+  const queryClient = useQueryClient();
+  const [open, setOpen] = useState(false);
+  const reset = useMutation(
+    trpc.syncs.resetCursor.mutationOptions({
+      onSuccess: async () => {
+        setOpen(false);
+        toast.show(`The next pass of “${flow.flowName}” reads the source from the start.`);
+        await queryClient.invalidateQueries({ queryKey: trpc.syncs.pathKey() });
+      },
+    }),
+  );
+  const why = flow.running ? 'A pass is running; wait for it to finish.' : flow.cursor === null ? 'The next pass reads from the start already.' : undefined;
+  return (
+    <>
+      <Button
+        variant="secondary"
+        size="md"
+        title={why}
+        disabled={flow.running || flow.cursor === null}
+        onClick={() => {
+          reset.reset();
+          setOpen(true);
+        }}
+        icon={<RotateCcw className="size-3.5" aria-hidden="true" />}
+      >
+        Reset cursor
+      </Button>
+      <ConfirmDialog
+        open={open}
+        onClose={() => setOpen(false)}
+        onConfirm={() => reset.mutate({ flowId: flow.flowId })}
+        title="Read the whole source again?"
+        description={`The next pass of “${flow.flowName}” reads every record from the start instead of going on from where the last pass stopped. Records that did not change since they were last seen start no run; new and changed ones do. Large sources take a while to read again.`}
+        confirmLabel="Reset cursor"
+        pending={reset.isPending}
+        error={reset.error ? errorMessage(reset.error) : null}
+      />
+    </>
   );
 }

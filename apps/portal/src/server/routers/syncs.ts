@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { listSyncFlows, listSyncs, requestSync } from '@conflux/core';
+import { listSyncFlows, listSyncs, requestSync, resetSyncCursor } from '@conflux/core';
 import { router, tenantProcedure } from '../trpc.ts';
 import { uuid } from './schemas.ts';
 
@@ -13,4 +13,6 @@ export const syncsRouter = router({
     .query(({ ctx, input }) => listSyncs(ctx.db, ctx.actor, input)),
   /** Queues a pass now; one already running makes it skip rather than run twice. */
   syncNow: tenantProcedure.input(z.strictObject({ flowId: uuid })).mutation(({ ctx, input }) => requestSync(ctx.db, ctx.actor, input)),
+  /** Makes the next pass read the source from the start (unchanged records still start nothing). */
+  resetCursor: tenantProcedure.input(z.strictObject({ flowId: uuid })).mutation(({ ctx, input }) => resetSyncCursor(ctx.db, ctx.actor, input)),
 });

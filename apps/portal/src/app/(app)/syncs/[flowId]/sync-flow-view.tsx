@@ -15,7 +15,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatCount } from '@/components/usage/usage-meter';
-import { SyncNowButton, SyncProgress, SyncStatusBadge, syncRefetchInterval, type SyncPass } from '@/components/syncs/sync-parts';
+import { ResetCursorButton, SyncNowButton, SyncProgress, SyncStatusBadge, syncRefetchInterval, type SyncPass } from '@/components/syncs/sync-parts';
 
 const PAGE = 20;
 
@@ -79,8 +79,23 @@ export function SyncFlowView({ flowId }: { flowId: string }) {
             ) : null}
           </p>
         </div>
-        {flow ? <SyncNowButton flow={flow} size="md" onRequested={() => setRequestedAt(Date.now())} /> : null}
+        {flow ? (
+          <div className="flex flex-wrap gap-2">
+            <ResetCursorButton flow={flow} />
+            <SyncNowButton flow={flow} size="md" onRequested={() => setRequestedAt(Date.now())} />
+          </div>
+        ) : null}
       </header>
+      {flow ? (
+        <p className="text-[13px] text-zinc-600" data-testid="sync-cursor">
+          Next pass reads from:{' '}
+          {flow.cursor === null ? (
+            <span className="font-medium text-zinc-800">the start of the source</span>
+          ) : (
+            <code className="rounded bg-zinc-100 px-1.5 py-0.5 font-mono text-xs break-all text-zinc-800">{flow.cursor}</code>
+          )}
+        </p>
+      ) : null}
 
       {latest?.status === 'failed' && latest.error ? (
         <Notice tone="error" title="The last pass failed">
