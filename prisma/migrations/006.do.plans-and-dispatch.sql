@@ -13,15 +13,17 @@ CREATE TABLE plan (
   -- Requests per second accepted by the webhook gateway for the tenant (bursts of twice that).
   webhook_rps      integer NOT NULL CHECK (webhook_rps >= 1),
   devices          integer NOT NULL CHECK (devices >= 0),
+  -- Device messages per second accepted by each MQTT ingest process for the tenant (bursts of twice that).
+  device_messages_per_second integer NOT NULL DEFAULT 100 CHECK (device_messages_per_second >= 1),
   retention_days   integer NOT NULL CHECK (retention_days >= 1),
   -- Share of the workers when tenants compete: a weight-4 tenant gets four runs started for each one of a weight-1 tenant.
   weight           integer NOT NULL CHECK (weight BETWEEN 1 AND 1000),
   price_cents      integer NOT NULL DEFAULT 0
 );
-INSERT INTO plan (id, name, position, runs_per_month, concurrent_runs, webhook_rps, devices, retention_days, weight, price_cents) VALUES
-  ('free',     'Free',     1,    10000,  5,  10,    25,  7,  1,     0),
-  ('pro',      'Pro',      2,   250000, 20,  50,   500, 30,  4,  4900),
-  ('business', 'Business', 3,  5000000, 80, 250, 10000, 90, 16, 39900);
+INSERT INTO plan (id, name, position, runs_per_month, concurrent_runs, webhook_rps, devices, device_messages_per_second, retention_days, weight, price_cents) VALUES
+  ('free',     'Free',     1,    10000,  5,  10,    25,  100,  7,  1,     0),
+  ('pro',      'Pro',      2,   250000, 20,  50,   500, 1000, 30,  4,  4900),
+  ('business', 'Business', 3,  5000000, 80, 250, 10000, 5000, 90, 16, 39900);
 
 -- One row per tenant, written only by the platform (the app role reads its own).
 CREATE TABLE tenant_account (
@@ -84,10 +86,11 @@ INSERT INTO dispatch_clock DEFAULT VALUES;
 
 -- A tenant that has a run to start becomes pending; when it was idle, it joins the others at the lowest
 -- virtual time among them (no credit hoarded while idle, no penalty either), and the workers are woken.
--- `always_lock` (new runs) takes the tenant's row even when it is pending already: a claim running
--- concurrently either finishes first (and this marks the tenant again after it) or skips the tenant until
--- this transaction commits, so a claim that could not yet see the new run never leaves it stranded. A
--- finishing run does not need that (and must not serialise a busy tenant's completions on its row).
+-- `always_lock` (new runs) share-locks the tenant's row even when it is pending already: a claim running
+-- concurrently either finishes first (then the row is read again after it, and marked again if the claim
+-- took it out of the rotation) or skips the tenant until this transaction commits, so a claim that could
+-- not yet see the new run never leaves it stranded. A share lock, so that concurrent batches of one tenant
+-- (device ingestion) do not queue behind each other. A finishing run needs none of it.
 CREATE FUNCTION dispatch_mark_pending(p_tenants uuid[], p_always_lock boolean DEFAULT false) RETURNS void
   LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
@@ -101,7 +104,13 @@ BEGIN
   IF woke > 0 THEN
     PERFORM pg_notify('conflux_runs', '');
   ELSIF p_always_lock THEN
-    UPDATE tenant_account SET pending = true WHERE tenant_id = ANY(p_tenants);
+    UPDATE tenant_account SET pending = true, vtime = greatest(vtime, floor_vtime)
+     WHERE tenant_id IN (SELECT s.tenant_id FROM (SELECT a.tenant_id, a.pending FROM tenant_account a
+                                                    WHERE a.tenant_id = ANY(p_tenants) FOR SHARE) s
+                          WHERE NOT s.pending);
+    IF FOUND THEN
+      PERFORM pg_notify('conflux_runs', '');
+    END IF;
   END IF;
 END
 $$;

@@ -6,6 +6,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { changeTenantPlan, deleteExpiredRuns } from '@conflux/core';
+import { listDeviceQuotas } from '@conflux/core/ingest';
 import { runRetentionTask } from '../../apps/worker/src/tasks/run-retention.ts';
 import type { Services } from '../../apps/portal/src/server/services.ts';
 import { testServices } from '../../apps/portal/src/server/testing.ts';
@@ -194,5 +195,17 @@ describe('run retention', () => {
     expect(await exists('run', 'id', proOld.runId)).toBe(false);
     expect(await exists('run', 'id', proTen.runId)).toBe(true);
     for (const kept of [young, oldQueued, oldWaiting, replay]) expect(await exists('run', 'id', kept.runId)).toBe(true);
+  });
+});
+
+describe('device message rate', () => {
+  it('follows the plan, unless the tenant’s device_quota sets its own', async () => {
+    const tenant = await signUpTenant(services, 'Sensors Co');
+    const rateOf = async () => (await listDeviceQuotas(db.system.db)).get(tenant.tenantId);
+    expect(await rateOf()).toEqual({ messagesPerSecond: null, planRate: 100 });
+    await changeTenantPlan(db.system.db, { tenantId: tenant.tenantId, planId: 'business' });
+    expect(await rateOf()).toEqual({ messagesPerSecond: null, planRate: 5000 });
+    await owner.query('INSERT INTO device_quota (tenant_id, messages_per_second) VALUES ($1, 42)', [tenant.tenantId]);
+    expect(await rateOf()).toEqual({ messagesPerSecond: 42, planRate: 5000 });
   });
 });

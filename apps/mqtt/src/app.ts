@@ -34,11 +34,13 @@ export interface MqttAppOverrides {
   pollIntervalMs?: number;
 }
 
+const DEFAULT_TENANT_RATE = 100;
+
 export async function startMqttApp(config: MqttConfig, log: Logger, overrides: MqttAppOverrides = {}): Promise<MqttApp> {
   const gate = createTenantGate(config.appDatabaseUrl, { max: config.flushConcurrency * 2 + 4 });
   const system = createSystemClient(config.systemDatabaseUrl, { max: 6 });
   const catalog = overrides.catalog ?? catalogFrom(connectors);
-  let quotas = new Map<string, { messagesPerSecond: number | null }>();
+  let quotas = new Map<string, { messagesPerSecond: number | null; planRate: number }>();
   const refreshQuotas = () =>
     listDeviceQuotas(system.db)
       .then((q) => void (quotas = q))
@@ -48,8 +50,15 @@ export async function startMqttApp(config: MqttConfig, log: Logger, overrides: M
   quotaTimer.unref();
 
   const ingestor = new Ingestor(
-    { gate, catalog, log, tenantRate: (tenantId) => quotas.get(tenantId)?.messagesPerSecond },
-    { maxPayloadBytes: config.maxPayloadBytes, tenantRate: config.tenantRate, tenantBurst: config.tenantBurst, batchMax: config.batchMax, lingerMs: config.lingerMs, flushConcurrency: config.flushConcurrency },
+    {
+      gate,
+      catalog,
+      log,
+      // A tenant's device_quota, else the operator's override, else its plan.
+      tenantRate: (tenantId) => quotas.get(tenantId)?.messagesPerSecond ?? config.tenantRate ?? quotas.get(tenantId)?.planRate,
+    },
+    // Tenants not read yet (their first device is minutes old): the free plan's rate until the next refresh.
+    { maxPayloadBytes: config.maxPayloadBytes, tenantRate: config.tenantRate ?? DEFAULT_TENANT_RATE, tenantBurst: config.tenantBurst ?? (config.tenantRate ?? DEFAULT_TENANT_RATE) * 2, batchMax: config.batchMax, lingerMs: config.lingerMs, flushConcurrency: config.flushConcurrency },
   );
   const auth = new DeviceAuth(system.db);
 

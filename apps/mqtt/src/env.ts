@@ -18,8 +18,9 @@ export interface MqttConfig {
   /** Largest accepted payload; larger ones are counted as malformed (and, far larger, cut off). */
   maxPayloadBytes: number;
   /** Per-tenant messages/s (tenants' device quotas override it) and burst. */
-  tenantRate: number;
-  tenantBurst: number;
+  /** Operator override of every tenant's device message rate (else each tenant's plan, or its device_quota). */
+  tenantRate: number | undefined;
+  tenantBurst: number | undefined;
   /** Micro-batches: at most this many messages, flushed after at most lingerMs. */
   batchMax: number;
   lingerMs: number;
@@ -46,7 +47,7 @@ const schema = z.object({
   MQTT_CLIENT_ID: z.string().min(1).max(128).optional(),
   MQTT_SESSION_EXPIRY: z.coerce.number().int().min(0).max(7 * 86_400).default(3600),
   MQTT_MAX_PAYLOAD_BYTES: z.coerce.number().int().min(1024).max(16 * 1024 * 1024).default(256 * 1024),
-  MQTT_TENANT_RATE: z.coerce.number().positive().default(1000),
+  MQTT_TENANT_RATE: z.coerce.number().positive().optional(),
   MQTT_TENANT_BURST: z.coerce.number().positive().optional(),
   MQTT_BATCH_MAX: z.coerce.number().int().min(1).max(5000).default(500),
   MQTT_LINGER_MS: z.coerce.number().min(0).max(1000).default(5),
@@ -75,7 +76,7 @@ export function parseMqttConfig(env: Record<string, string | undefined>): MqttCo
     sessionExpirySeconds: e.MQTT_SESSION_EXPIRY,
     maxPayloadBytes: e.MQTT_MAX_PAYLOAD_BYTES,
     tenantRate: e.MQTT_TENANT_RATE,
-    tenantBurst: e.MQTT_TENANT_BURST ?? e.MQTT_TENANT_RATE * 2,
+    tenantBurst: e.MQTT_TENANT_BURST ?? (e.MQTT_TENANT_RATE ? e.MQTT_TENANT_RATE * 2 : undefined),
     batchMax: e.MQTT_BATCH_MAX,
     lingerMs: e.MQTT_LINGER_MS,
     flushConcurrency: e.MQTT_FLUSH_CONCURRENCY,
