@@ -54,7 +54,8 @@ function envFor(e: AppEnv): Record<string, string> {
     LOG_LEVEL: e.logLevel,
     // Production logging (JSON lines), not the development pretty-printer.
     CONFLUX_MODE: 'production',
-    ...(e.egressRatePerSecond ? { BENCH_EGRESS_RATE: String(e.egressRatePerSecond) } : {}),
+    // The worker sets its egress budget from its own configuration: the probe's patch of the defaults does not reach it.
+    ...(e.egressRatePerSecond ? { BENCH_EGRESS_RATE: String(e.egressRatePerSecond), EGRESS_RATE_PER_SECOND: String(Math.min(e.egressRatePerSecond, 100_000)) } : {}),
     ...e.extra,
   };
 }

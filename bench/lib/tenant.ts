@@ -4,6 +4,7 @@
  */
 import { createCaller } from '../../apps/portal/src/server/root.ts';
 import { signUpAndSignIn, testServices, TEST_MASTER_KEY } from '../../apps/portal/src/server/testing.ts';
+import { changeTenantPlan } from '../../packages/core/src/plans/change-plan.ts';
 
 /** The master key every bench process uses (the portal helper's fixed test key). */
 export const BENCH_MASTER_KEY = TEST_MASTER_KEY;
@@ -65,6 +66,8 @@ export async function setUpTenant(urls: { appUrl: string; systemUrl: string }, p
       hooks.push({ flowId: flow.id, key: got.webhook.url.split('/hooks/')[1]!, authMode: spec.authMode, secret: got.webhook.secret });
     }
     if (!me.activeTenant) throw new Error('the new user has no active workspace');
+    // The platform's throughput is measured, not the free plan's limits (5 runs at once, 10,000 a month).
+    await changeTenantPlan(services.system.db, { tenantId: me.activeTenant.id, planId: 'business' });
     return { tenantId: me.activeTenant.id, connectionId: connection?.id ?? null, hooks };
   } finally {
     await services.close();
