@@ -202,10 +202,14 @@ describe('device message rate', () => {
   it('follows the plan, unless the tenant’s device_quota sets its own', async () => {
     const tenant = await signUpTenant(services, 'Sensors Co');
     const rateOf = async () => (await listDeviceQuotas(db.system.db)).get(tenant.tenantId);
+    // Tenants with nothing to send (no device, no quota row) are not listed at all.
+    expect(await rateOf()).toBeUndefined();
+    // A quota row that sets only a retention leaves the rate to the plan.
+    await owner.query('INSERT INTO device_quota (tenant_id, retention_days) VALUES ($1, 3)', [tenant.tenantId]);
     expect(await rateOf()).toEqual({ messagesPerSecond: null, planRate: 100 });
     await changeTenantPlan(db.system.db, { tenantId: tenant.tenantId, planId: 'business' });
     expect(await rateOf()).toEqual({ messagesPerSecond: null, planRate: 5000 });
-    await owner.query('INSERT INTO device_quota (tenant_id, messages_per_second) VALUES ($1, 42)', [tenant.tenantId]);
+    await owner.query('UPDATE device_quota SET messages_per_second = 42 WHERE tenant_id = $1', [tenant.tenantId]);
     expect(await rateOf()).toEqual({ messagesPerSecond: 42, planRate: 5000 });
   });
 });

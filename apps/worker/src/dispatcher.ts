@@ -1,9 +1,7 @@
 import crypto from 'node:crypto';
 import os from 'node:os';
-import pg from 'pg';
+import type pg from 'pg';
 import type { Logger } from 'pino';
-
-const escapeLiteral = (value: string) => `'${value.replace(/'/g, "''")}'`;
 
 /** A run the dispatcher claimed for this process. */
 export interface ClaimedRun {
@@ -65,12 +63,11 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
   // A claim need not wait for its commit to reach the disk: executing the run commits durably right after,
   // and a claim lost in a server crash is only a run queued again. One round trip, no parameters to bind
   // (the worker id is ours and the limit a number), so the four statements go as one simple query.
-  const claimSql = (limit: number, maxRunning: number | null) =>
-    `BEGIN; SET LOCAL synchronous_commit = off; SELECT run_id, tenant_id FROM claim_runs(${escapeLiteral(workerId)}, ${Math.trunc(limit)}, ${maxRunning === null ? 'NULL' : Math.trunc(maxRunning)}); COMMIT;`;
   async function claimBatch(limit: number, maxRunning: number | null): Promise<{ run_id: string; tenant_id: string }[]> {
     const client = await pool.connect();
     try {
-      const results = (await client.query(claimSql(limit, maxRunning))) as unknown as pg.QueryResult<{ run_id: string; tenant_id: string }>[];
+      const sql = `BEGIN; SET LOCAL synchronous_commit = off; SELECT run_id, tenant_id FROM claim_runs(${client.escapeLiteral(workerId)}, ${Math.trunc(limit)}, ${maxRunning === null ? 'NULL' : Math.trunc(maxRunning)}); COMMIT;`;
+      const results = (await client.query(sql)) as unknown as pg.QueryResult<{ run_id: string; tenant_id: string }>[];
       return results[2]?.rows ?? [];
     } catch (error) {
       await client.query('ROLLBACK').catch(() => undefined);

@@ -104,6 +104,7 @@ export async function startWorker(config: WorkerConfig, log: Pino, overrides: Wo
       resolveHost,
       fetchFor,
       log: connectorLog,
+      allowPrivateNetwork: config.egressAllow.length > 0,
       workerId: helpers.job.locked_by ?? 'unknown',
       workerAlive,
       pageSize: config.syncPageSize,

@@ -46,27 +46,34 @@ function nextOccurrence(schedule: FlowSchedule, after: Date, nextRun: NextRun): 
   return schedule.cron ? nextRun(schedule.cron, schedule.timezone, after) : null;
 }
 
+/** Queues a sync pass of the flow; the job key folds it into one already queued (a running one makes it skip). */
+export function queueSyncPass(db: TenantDb, params: { tenantId: string; flowId: string }, reason: 'schedule' | 'manual' = 'schedule') {
+  return enqueue(db, 'sync-flow', { tenantId: params.tenantId, flowId: params.flowId, reason }, { jobKey: `sync:${params.flowId}`, maxAttempts: 5 });
+}
+
+/** Queues the next tick of a flow whose schedule is known. */
+async function queueTickAfter(db: TenantDb, params: { tenantId: string; flowId: string; after: Date }, schedule: FlowSchedule, deps: { nextRun: NextRun }): Promise<Date | null> {
+  const at = nextOccurrence(schedule, params.after, deps.nextRun);
+  if (!at) return null;
+  await enqueue(db, 'schedule-tick', { tenantId: params.tenantId, flowId: params.flowId, at: at.toISOString() }, { jobKey: `schedule:${params.flowId}`, runAt: at });
+  return at;
+}
+
 /**
  * Plans a flow's schedule after publish or enable: its next tick, and for a sync flow a first pass now
  * (a tenant who just published a sync expects to see it work, not to wait for the first interval).
  */
 export async function planFlowSchedule(db: TenantDb, params: { tenantId: string; flowId: string; after: Date }, deps: { nextRun: NextRun }): Promise<Date | null> {
-  const at = await queueNextTick(db, params, deps);
   const schedule = await scheduledFlow(db, params);
-  if (schedule?.kind === 'sync') {
-    await enqueue(db, 'sync-flow', { tenantId: params.tenantId, flowId: params.flowId, reason: 'schedule' }, { jobKey: `sync:${params.flowId}`, maxAttempts: 5 });
-  }
-  return at;
+  if (!schedule) return null;
+  if (schedule.kind === 'sync') await queueSyncPass(db, params);
+  return queueTickAfter(db, params, schedule, deps);
 }
 
 /** Queues the flow's next tick after `after`, or nothing when the flow is no longer a scheduled, enabled flow. */
 export async function queueNextTick(db: TenantDb, params: { tenantId: string; flowId: string; after: Date }, deps: { nextRun: NextRun }): Promise<Date | null> {
   const schedule = await scheduledFlow(db, params);
-  if (!schedule) return null;
-  const at = nextOccurrence(schedule, params.after, deps.nextRun);
-  if (!at) return null;
-  await enqueue(db, 'schedule-tick', { tenantId: params.tenantId, flowId: params.flowId, at: at.toISOString() }, { jobKey: `schedule:${params.flowId}`, runAt: at });
-  return at;
+  return schedule ? queueTickAfter(db, params, schedule, deps) : null;
 }
 
 /**
@@ -79,7 +86,7 @@ export async function fireScheduleTick(db: TenantDb, params: { tenantId: string;
   if (!schedule) return { runId: null };
   let runId: string | null = null;
   if (schedule.kind === 'sync') {
-    await enqueue(db, 'sync-flow', { tenantId: params.tenantId, flowId: params.flowId, reason: 'schedule' }, { jobKey: `sync:${params.flowId}`, maxAttempts: 5 });
+    await queueSyncPass(db, params);
   } else {
     const recorded = await recordEvent(db, {
       tenantId: params.tenantId,
@@ -90,6 +97,6 @@ export async function fireScheduleTick(db: TenantDb, params: { tenantId: string;
     });
     runId = recorded.runId;
   }
-  await queueNextTick(db, { ...params, after: params.at }, deps);
+  await queueTickAfter(db, { ...params, after: params.at }, schedule, deps);
   return { runId };
 }

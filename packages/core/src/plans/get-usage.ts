@@ -49,9 +49,9 @@ export async function getUsage(db: TenantDb, actor: Actor): Promise<UsageDto> {
   const running = await db.run.count({ where: { tenantId, status: 'running' } });
   const devices = await db.device.count({ where: { tenantId } });
   const plans = await listPlans(db);
-  const telemetryDays = await retentionDaysFor(db, tenantId, 'telemetry');
   const plan = plans.find((p) => p.id === account?.planId);
   if (!account || !plan) throw new AppError('TENANT_NOT_FOUND', 'That workspace does not exist.');
+  const telemetryDays = await retentionDaysFor(db, tenantId, 'telemetry', plan);
   const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   // The dispatcher resets the counter lazily, at the month's first claim: an older month's count is stale.
   const runsUsed = account.usageMonth.getTime() >= monthStart.getTime() ? account.runsThisMonth : 0;

@@ -79,12 +79,12 @@ export async function webhookRateFor(db: PlanReader, tenantId: string): Promise<
  * How many days a tenant's data of one kind is kept. Runs: the plan's retention. Device telemetry: the
  * tenant's device quota when one sets it (an operator's per-tenant exception), else the plan's retention.
  */
-export async function retentionDaysFor(db: TenantDb, tenantId: string, data: 'runs' | 'telemetry'): Promise<number> {
+export async function retentionDaysFor(db: TenantDb, tenantId: string, data: 'runs' | 'telemetry', plan?: Pick<PlanDto, 'retentionDays'>): Promise<number> {
   if (data === 'telemetry') {
     const quota = await db.deviceQuota.findFirst({ where: { tenantId }, select: { retentionDays: true } });
     if (quota?.retentionDays) return quota.retentionDays;
   }
-  return (await tenantPlan(db, tenantId)).retentionDays;
+  return (plan ?? (await tenantPlan(db, tenantId))).retentionDays;
 }
 
 /**

@@ -8,11 +8,10 @@ import { quotaExceededMail } from '../mail/templates.ts';
  * transaction, so each mail is retried on its own. Returns the number of mails queued.
  */
 export async function queueQuotaExceededMails(db: TenantDb, params: { tenantId: string; publicUrl: string }): Promise<number> {
-  const [tenant, account, owners] = await Promise.all([
-    db.tenant.findUnique({ where: { id: params.tenantId }, select: { name: true } }),
-    db.tenantAccount.findUnique({ where: { tenantId: params.tenantId }, select: { plan: { select: { name: true, runsPerMonth: true } } } }),
-    db.membership.findMany({ where: { tenantId: params.tenantId, role: 'owner' }, select: { user: { select: { email: true } } } }),
-  ]);
+  // One after the other: a transaction is one connection, which runs one query at a time anyway.
+  const tenant = await db.tenant.findUnique({ where: { id: params.tenantId }, select: { name: true } });
+  const account = await db.tenantAccount.findUnique({ where: { tenantId: params.tenantId }, select: { plan: { select: { name: true, runsPerMonth: true } } } });
+  const owners = await db.membership.findMany({ where: { tenantId: params.tenantId, role: 'owner' }, select: { user: { select: { email: true } } } });
   if (!tenant || !account) return 0;
   const mail = quotaExceededMail({
     tenantName: tenant.name,

@@ -1,11 +1,10 @@
 import type { TenantDb, TenantGate } from '@conflux/db';
 import type { ConnectorLogger } from '@conflux/connector-sdk';
-import { backoffMs, defaultRetryPolicy, executeFlow, StepError, type ClassifiedError, type Evaluate, type FlowDefinition, type RetryPolicy } from '@conflux/engine';
+import { backoffMs, defaultRetryPolicy, executeFlow, type ClassifiedError, type Evaluate, type FlowDefinition, type RetryPolicy } from '@conflux/engine';
 import type { ConnectorCatalog } from '../connections/catalog.ts';
 import type { Keyring } from '../connections/keyring.ts';
-import { loadConnectionAuth } from '../connections/load-connection-auth.ts';
+import { connectionCredentials } from '../connections/connection-credentials.ts';
 import { connectionStore } from '../connections/connection-store.ts';
-import { ensureFreshOAuth } from '../connections/refresh-oauth.ts';
 import { MAX_STEP_OUTPUT_BYTES } from './limits.ts';
 import { DEVICE_CONNECTORS, deviceCommandsFor } from '../devices/device-commands-service.ts';
 
@@ -104,27 +103,18 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
         maxOutputBytes: MAX_STEP_OUTPUT_BYTES,
         evaluate: deps.evaluate,
         actionContext: async (step, connector) => {
-          const auth = step.connectionId
-            ? await inGate((db) => loadConnectionAuth(db, { tenantId, connectionId: step.connectionId!, keyring: deps.keyring }))
-            : null;
-          if (auth && auth.connectorId !== connector.id) throw new StepError('CONNECTION_MISMATCH', `The step's connection belongs to ${auth.connectorId}, not ${connector.id}`);
           const connectionId = step.connectionId ?? null;
-          const oauth = connector.auth.find((a): a is Extract<typeof a, { kind: 'oauth2' }> => a.kind === 'oauth2');
-          if (auth?.auth?.kind === 'oauth2' && oauth && connectionId && oauth.tokenUrl) {
-            // Tokens are refreshed by the platform (once, whoever needs them), not by each connector.
-            auth.auth = await ensureFreshOAuth(gate, {
-              tenantId,
-              connectionId,
-              keyring: deps.keyring,
-              definition: oauth,
-              fetch: deps.fetchFor({ hosts: [new URL(oauth.tokenUrl).hostname], connectionKey: `${connectionId}:token` }),
-            });
-          }
+          const { auth, connection } = await connectionCredentials(gate, {
+            tenantId,
+            connectionId,
+            connector,
+            keyring: deps.keyring,
+            fetchFor: deps.fetchFor,
+            allowPrivateNetwork: deps.allowPrivateNetwork === true,
+          });
           return {
-            auth: auth?.auth ?? null,
-            // allowPrivateNetwork is the operator's decision (EGRESS_ALLOW), never the tenant's: whatever a
-            // tenant stored under that name is replaced.
-            connection: connectionId && auth ? { id: connectionId, metadata: { ...auth.metadata, allowPrivateNetwork: deps.allowPrivateNetwork === true } } : null,
+            auth,
+            connection,
             fetch: deps.fetchFor({ hosts: connector.egress.hosts, connectionKey: connectionId ?? `${tenantId}:${connector.id}` }),
             ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
             store: connectionId

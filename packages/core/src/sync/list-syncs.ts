@@ -1,5 +1,5 @@
 import type { TenantDb } from '@conflux/db';
-import { enqueue } from '@conflux/queue';
+import { queueSyncPass } from '../flows/schedule.ts';
 import type { Actor } from '../tenants/actor.ts';
 import { AppError } from '../errors.ts';
 import { requireRole } from '../tenants/roles.ts';
@@ -51,15 +51,22 @@ export async function listSyncs(db: TenantDb, actor: Actor, params: { flowId?: s
     const flow = await db.flow.findFirst({ where: { id: params.flowId, tenantId: actor.tenantId }, select: { id: true } });
     if (!flow) throw new AppError('FLOW_NOT_FOUND', 'That flow does not exist.');
   }
-  return findPasses(db, actor, params);
+  return findPasses(db, actor, {
+    where: params.flowId ? { flowId: params.flowId } : {},
+    take: Math.min(Math.max(params.limit ?? 20, 1), 100),
+  });
 }
 
-/** The passes themselves (the flow, when given, is known to be the tenant's). */
-async function findPasses(db: TenantDb, actor: Actor, params: { flowId?: string; limit?: number }): Promise<SyncDto[]> {
+/**
+ * Passes, newest first, with their runs counted by outcome, in two queries whatever their number.
+ * `latestPerFlow` keeps each flow's newest pass only (the flow, when given, is known to be the tenant's).
+ */
+async function findPasses(db: TenantDb, actor: Actor, params: { where: { flowId?: string | { in: string[] } }; take?: number; latestPerFlow?: boolean }): Promise<SyncDto[]> {
   const rows = await db.sync.findMany({
-    where: { tenantId: actor.tenantId, ...(params.flowId ? { flowId: params.flowId } : {}) },
+    where: { tenantId: actor.tenantId, ...params.where },
     orderBy: [{ startedAt: 'desc' }, { id: 'desc' }],
-    take: Math.min(Math.max(params.limit ?? 20, 1), 100),
+    ...(params.take ? { take: params.take } : {}),
+    ...(params.latestPerFlow ? { distinct: ['flowId' as const] } : {}),
     include: { flow: { select: { name: true } } },
   });
   if (!rows.length) return [];
@@ -90,20 +97,18 @@ async function findPasses(db: TenantDb, actor: Actor, params: { flowId?: string;
 /** Every flow that has synced at least once (or is set up to), with its latest pass. */
 export async function listSyncFlows(db: TenantDb, actor: Actor): Promise<SyncFlowDto[]> {
   const states = await db.syncState.findMany({ where: { tenantId: actor.tenantId }, include: { flow: { select: { name: true, enabled: true } } }, orderBy: { updatedAt: 'desc' } });
-  const result: SyncFlowDto[] = [];
-  for (const state of states) {
-    const [last] = await findPasses(db, actor, { flowId: state.flowId, limit: 1 });
-    result.push({
-      flowId: state.flowId,
-      flowName: state.flow.name,
-      enabled: state.flow.enabled,
-      running: state.runningSyncId !== null,
-      skippedTicks: state.skippedTicks,
-      cursor: state.cursor === null || state.cursor === undefined ? null : JSON.stringify(state.cursor).slice(0, 300),
-      lastSync: last ?? null,
-    });
-  }
-  return result;
+  if (!states.length) return [];
+  const latest = await findPasses(db, actor, { where: { flowId: { in: states.map((s) => s.flowId) } }, latestPerFlow: true });
+  const byFlow = new Map(latest.map((pass) => [pass.flowId, pass]));
+  return states.map((state) => ({
+    flowId: state.flowId,
+    flowName: state.flow.name,
+    enabled: state.flow.enabled,
+    running: state.runningSyncId !== null,
+    skippedTicks: state.skippedTicks,
+    cursor: state.cursor === null || state.cursor === undefined ? null : JSON.stringify(state.cursor).slice(0, 300),
+    lastSync: byFlow.get(state.flowId) ?? null,
+  }));
 }
 
 /** Queues a pass now ("Sync now"); a pass already running makes it skip rather than run twice. */
@@ -112,7 +117,7 @@ export async function requestSync(db: TenantDb, actor: Actor, params: { flowId: 
   if (!flow) throw new AppError('FLOW_NOT_FOUND', 'That flow does not exist.');
   if (!flow.publishedVersion) throw new AppError('FLOW_NOT_PUBLISHED', 'Publish the flow before syncing it.');
   if (!flow.enabled) throw new AppError('FLOW_DISABLED', 'Enable the flow before syncing it.');
-  await enqueue(db, 'sync-flow', { tenantId: actor.tenantId, flowId: params.flowId, reason: 'manual' }, { jobKey: `sync:${params.flowId}`, maxAttempts: 5 });
+  await queueSyncPass(db, { tenantId: actor.tenantId, flowId: params.flowId }, 'manual');
   return { queued: true };
 }
 

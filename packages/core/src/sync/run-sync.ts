@@ -4,8 +4,7 @@ import type { ConnectorLogger, PolledRecord, PollingTriggerDefinition, PollPage 
 import { classifyError, type FlowDefinition } from '@conflux/engine';
 import type { ConnectorCatalog } from '../connections/catalog.ts';
 import type { Keyring } from '../connections/keyring.ts';
-import { loadConnectionAuth } from '../connections/load-connection-auth.ts';
-import { ensureFreshOAuth } from '../connections/refresh-oauth.ts';
+import { connectionCredentials } from '../connections/connection-credentials.ts';
 import { loadFlowForEvents, orderKeyOf, type FlowForEvents } from '../runs/record-event.ts';
 import { MAX_EVENT_BYTES } from '../runs/limits.ts';
 
@@ -23,6 +22,8 @@ export interface SyncDeps {
   /** The worker running this pass, and whether another worker (holding an earlier pass) still beats. */
   workerId: string;
   workerAlive(workerId: string): Promise<boolean>;
+  /** The operator allows private addresses (EGRESS_ALLOW is set); never a tenant's setting. */
+  allowPrivateNetwork?: boolean;
   /** Records asked for per poll (default 500). */
   pageSize?: number;
   /** How long one poll may take (default 60 s). */
@@ -145,22 +146,17 @@ async function pollContextBase(
   params: { tenantId: string; connectionId: string | null; connector: NonNullable<ReturnType<ConnectorCatalog['get']>> },
 ): Promise<PollBase> {
   const { connector, connectionId, tenantId } = params;
-  const loaded = connectionId ? await deps.gate.withTenant(tenantId, (db) => loadConnectionAuth(db, { tenantId, connectionId, keyring: deps.keyring })) : null;
-  if (loaded && loaded.connectorId !== connector.id) throw new SyncError(`The trigger's connection belongs to ${loaded.connectorId}, not ${connector.id}.`);
-  let auth = loaded?.auth ?? null;
-  const oauth = connector.auth.find((a): a is Extract<typeof a, { kind: 'oauth2' }> => a.kind === 'oauth2');
-  if (auth?.kind === 'oauth2' && oauth?.tokenUrl && connectionId) {
-    auth = await ensureFreshOAuth(deps.gate, {
-      tenantId,
-      connectionId,
-      keyring: deps.keyring,
-      definition: oauth,
-      fetch: deps.fetchFor({ hosts: [new URL(oauth.tokenUrl).hostname], connectionKey: `${connectionId}:token` }),
-    });
-  }
+  const { auth, connection } = await connectionCredentials(deps.gate, {
+    tenantId,
+    connectionId,
+    connector,
+    keyring: deps.keyring,
+    fetchFor: deps.fetchFor,
+    allowPrivateNetwork: deps.allowPrivateNetwork === true,
+  });
   return {
     auth,
-    connection: connectionId && loaded ? { id: connectionId, metadata: loaded.metadata } : null,
+    connection,
     fetch: deps.fetchFor({ hosts: connector.egress.hosts, connectionKey: connectionId ?? `${tenantId}:${connector.id}` }),
     resolveHost: deps.resolveHost,
     evaluate: deps.evaluate,
