@@ -1,6 +1,6 @@
 import type http from 'node:http';
 import { z } from 'zod';
-import { AppError, provisionDevice, type CreatedDevice } from '@conflux/core';
+import { AppError, provisionDevice, type CreatedDevice, type Keyring } from '@conflux/core';
 import { findProvisioningKey } from '@conflux/core/ingest';
 import type { TenantGate } from '@conflux/db';
 import type { SystemDb } from '@conflux/db/system';
@@ -27,7 +27,7 @@ export class ProvisionError extends Error {
 export async function handleProvision(
   req: http.IncomingMessage,
   rawBody: Buffer,
-  deps: { gate: TenantGate; system: SystemDb; mqttPublicUrl?: string; rateLimit(tenantId: string): Promise<void> },
+  deps: { gate: TenantGate; system: SystemDb; keyring: Keyring; mqttPublicUrl?: string; rateLimit(tenantId: string): Promise<void> },
 ): Promise<{ status: number; body: CreatedDevice & { credentials: { brokerUrl: string | null } } }> {
   const match = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
   const key = match ? await findProvisioningKey(deps.system, { key: match[1]! }) : null;
@@ -40,7 +40,7 @@ export async function handleProvision(
     throw new ProvisionError(400, error instanceof z.ZodError ? z.prettifyError(error) : 'The body is not valid JSON.');
   }
   try {
-    const created = await deps.gate.withTenant(key.tenantId, (db) => provisionDevice(db, { ...parsed, tenantId: key.tenantId, keyId: key.keyId }));
+    const created = await deps.gate.withTenant(key.tenantId, (db) => provisionDevice(db, { ...parsed, tenantId: key.tenantId, keyId: key.keyId, keyring: deps.keyring }));
     return { status: 201, body: { ...created, credentials: { ...created.credentials, brokerUrl: deps.mqttPublicUrl ?? null } } };
   } catch (error) {
     if (error instanceof AppError && error.code === 'PROVISIONING_KEY_INVALID') throw new ProvisionError(401, error.message);

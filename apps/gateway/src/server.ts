@@ -231,7 +231,7 @@ export function createGateway(deps: GatewayDeps) {
         const contentType = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
         if (contentType !== 'application/json') throw new HttpError(415, 'Send the body as application/json.');
         const rawBody = await readBody(req, 16 * 1024);
-        return handleProvision(req, rawBody, { gate: deps.gate, system: deps.system, mqttPublicUrl: deps.mqttPublicUrl, rateLimit }).catch((error: unknown) => {
+        return handleProvision(req, rawBody, { gate: deps.gate, system: deps.system, keyring: deps.keyring, mqttPublicUrl: deps.mqttPublicUrl, rateLimit }).catch((error: unknown) => {
           throw error instanceof ProvisionError ? new HttpError(error.status, error.message) : error;
         });
       }

@@ -6,13 +6,15 @@
 import type { Logger } from 'pino';
 import { createTenantGate } from '@conflux/db';
 import { createSystemClient } from '@conflux/db/system';
-import { catalogFrom, type ConnectorCatalog } from '@conflux/core';
-import { findDevices, listDeviceQuotas, type DeviceIdentity } from '@conflux/core/ingest';
+import { catalogFrom, createKeyring, type ConnectorCatalog } from '@conflux/core';
+import { discardBrokerSecrets, findDevices, listDeviceQuotas, type DeviceIdentity } from '@conflux/core/ingest';
 import { connectors } from '@conflux/registry';
 import { startAuthHook } from './auth-hook.ts';
+import { startBrokerAccountSync, type BrokerAccountSync } from './broker-accounts.ts';
 import { startBrokerClient, type BrokerClient } from './broker-client.ts';
 import { startCommandPublisher } from './command-publisher.ts';
 import { DeviceAuth } from './device-auth.ts';
+import { DynsecControl } from './dynsec-control.ts';
 import { startEmbeddedBroker, type EmbeddedBroker } from './embedded-broker.ts';
 import type { MqttConfig } from './env.ts';
 import { Ingestor } from './ingestor.ts';
@@ -25,6 +27,8 @@ export interface MqttApp {
   port: number | undefined;
   authHookPort: number | undefined;
   ingestor: Ingestor;
+  /** Client mode with MQTT_DYNAMIC_SECURITY: the broker's device accounts, kept in step with the registry. */
+  brokerAccounts: BrokerAccountSync | undefined;
   close(): Promise<void>;
 }
 
@@ -64,8 +68,31 @@ export async function startMqttApp(config: MqttConfig, log: Logger, overrides: M
 
   let embedded: EmbeddedBroker | undefined;
   let client: BrokerClient | undefined;
+  let control: DynsecControl | undefined;
+  let brokerAccounts: BrokerAccountSync | undefined;
   if (config.brokerUrl) {
-    client = await startBrokerClient({ url: config.brokerUrl, clientId: config.clientId, shareGroup: config.shareGroup, sessionExpirySeconds: config.sessionExpirySeconds, ingestor, sys: system.db, gate, log });
+    client = await startBrokerClient({
+      url: config.brokerUrl,
+      clientId: config.clientId,
+      shareGroup: config.shareGroup,
+      sessionExpirySeconds: config.sessionExpirySeconds,
+      ingestor,
+      sys: system.db,
+      gate,
+      log,
+      onControlMessage: (topic, payload) => control?.receive(topic, payload),
+      // Changes may have been missed while away: the accounts are compared with the registry again.
+      onConnect: () =>
+        void control
+          ?.subscribe()
+          .then(() => void brokerAccounts?.reconcile())
+          .catch((error: unknown) => log.error({ err: (error as Error).message }, 'dynamic security unavailable')),
+    });
+    if (config.dynamicSecurity) {
+      control = new DynsecControl(client.client);
+      await control.subscribe();
+      brokerAccounts = startBrokerAccountSync({ control, sys: system.db, gate, keyring: createKeyring(config.masterKeys), log });
+    }
   } else {
     embedded = await startEmbeddedBroker({ auth, ingestor, gate, log, maxPayloadBytes: config.maxPayloadBytes }, { port: config.port, host: config.host });
   }
@@ -76,8 +103,14 @@ export async function startMqttApp(config: MqttConfig, log: Logger, overrides: M
   const publish = (topic: string, payload: Buffer, qos: 0 | 1) => (embedded ? embedded.publish(topic, payload, qos) : client!.publish(topic, payload, qos));
   const commands = startCommandPublisher({ sys: system.db, publish, log, intervalMs: overrides.pollIntervalMs ?? 2000 });
 
-  // Registry changes: drop caches; close sessions of devices that are gone, disabled or re-keyed.
+  // Passwords left for a broker that keeps its own accounts: none here, so they are deleted unread.
+  if (!brokerAccounts) await discardBrokerSecrets(system.db);
+
+  // Registry changes: drop caches; close sessions of devices that are gone, disabled or re-keyed; bring the
+  // broker's accounts in line (dynamic security), or delete passwords nobody will hand over.
   const reconcile = async (deviceIds: string[]) => {
+    if (brokerAccounts) brokerAccounts.kick(deviceIds);
+    else await discardBrokerSecrets(system.db, { deviceIds });
     for (let i = 0; i < deviceIds.length; i += 1000) {
       const ids = deviceIds.slice(i, i + 1000);
       const found = new Map<string, DeviceIdentity>((await findDevices(system.db, { ids })).map((d) => [d.deviceId, d]));
@@ -127,10 +160,12 @@ export async function startMqttApp(config: MqttConfig, log: Logger, overrides: M
     },
   });
   await watcher.ready;
-  // The poll behind the notifications: open sessions are checked against the registry every 10 s.
+  // The poll behind the notifications: open sessions are checked against the registry every 10 s (and
+  // passwords nobody will hand over are deleted).
   const pollTimer = setInterval(() => {
     for (const id of embedded?.connectedDevices() ?? []) pending.add(id);
     schedule();
+    if (!brokerAccounts) void discardBrokerSecrets(system.db).catch((error: unknown) => log.warn({ err: error }, 'issued passwords not discarded yet'));
   }, 10_000);
   pollTimer.unref();
   // Presence: connected devices stay "online" (last seen refreshed) while their connection is open.
@@ -145,12 +180,15 @@ export async function startMqttApp(config: MqttConfig, log: Logger, overrides: M
     port: embedded?.port,
     authHookPort: hook?.port,
     ingestor,
+    brokerAccounts,
     close() {
       closing ??= (async () => {
         clearInterval(quotaTimer);
         clearInterval(pollTimer);
         clearInterval(presenceTimer);
         await hook?.close();
+        await brokerAccounts?.close();
+        control?.close();
         await commands.close();
         const drain = () => ingestor.close();
         if (embedded) await embedded.close(drain);

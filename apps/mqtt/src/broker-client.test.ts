@@ -3,9 +3,6 @@
 // to the topic's tenant and is enabled; commands reach devices through the broker. Also the HTTP auth/ACL
 // hook an external broker calls to follow the registry.
 import { spawn, type ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { randomUUID } from 'node:crypto';
@@ -13,41 +10,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import mqtt, { type MqttClient } from 'mqtt';
 import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '../../../test/support/database.ts';
-import { freePort } from '../../../test/support/free-port.ts';
 import { testServices } from '../../portal/src/server/testing.ts';
 import type { Services } from '../../portal/src/server/services.ts';
-import { createTestDevice, signUpTenant, startTestMqtt, waitFor, type TestTenant } from './testing.ts';
+import { createTestDevice, signUpTenant, startTestMosquitto, startTestMqtt, waitFor, type TestTenant } from './testing.ts';
 import type { MqttApp } from './app.ts';
 
-// A Mosquitto of this test's own on a free port (so the test never shares a broker or depends on one
-// being up); where the binary is missing, the machine's broker on 127.0.0.1:1883.
-const mosquittoBin = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto', '/usr/local/sbin/mosquitto'].find((p) => fs.existsSync(p));
-let mosquitto: ChildProcess | undefined;
-let brokerPort = 1883;
-if (mosquittoBin) {
-  brokerPort = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'conflux-mosquitto-'));
-  const config = path.join(dir, 'mosquitto.conf');
-  fs.writeFileSync(config, `listener ${brokerPort} 127.0.0.1\nallow_anonymous true\npersistence false\n`);
-  mosquitto = spawn(mosquittoBin, ['-c', config], { stdio: 'ignore' });
-}
-const BROKER = `mqtt://127.0.0.1:${brokerPort}`;
-const brokerUp = await waitFor(
-  () =>
-    new Promise<boolean>((resolve) => {
-      const socket = net.connect(brokerPort, '127.0.0.1');
-      socket.setTimeout(1000);
-      socket.once('connect', () => (socket.destroy(), resolve(true)));
-      socket.once('error', () => resolve(false));
-      socket.once('timeout', () => (socket.destroy(), resolve(false)));
-    }),
-  10_000,
-  'the MQTT broker',
-).catch(() => false);
-if (!brokerUp) {
-  throw new Error(`No MQTT broker for the client-mode tests: install Mosquitto (\`apt-get install -y mosquitto\`) or run one on 127.0.0.1:1883`);
-}
-afterAll(() => void mosquitto?.kill());
+// A Mosquitto of this test's own on a free port (so the test never shares a broker or depends on one being up).
+const mosquitto = await startTestMosquitto();
+const BROKER = mosquitto.url;
+afterAll(() => mosquitto.stop());
 
 let db: TestDatabase;
 let services: Services;

@@ -29,6 +29,10 @@ export interface BrokerClientDeps {
   sys: SystemDb;
   gate: TenantGate;
   log: Logger;
+  /** Messages on `$CONTROL/…` (the broker's own answers, e.g. its dynamic-security plugin's), not telemetry. */
+  onControlMessage?(topic: string, payload: Buffer): void;
+  /** Each (re)connection, once subscribed. */
+  onConnect?(): void;
 }
 
 /** A running ingest client. */
@@ -75,6 +79,10 @@ export async function startBrokerClient(deps: BrokerClientDeps): Promise<BrokerC
   };
 
   const process = async (topic: string, payload: Buffer, packet: IPublishPacket): Promise<boolean> => {
+    if (topic.startsWith('$CONTROL/')) {
+      deps.onControlMessage?.(topic, payload);
+      return true;
+    }
     const parsed = parseDeviceTopic(topic);
     if (!parsed || parsed.direction !== 'up') {
       log.warn({ topic: topic.slice(0, 200) }, 'message outside the topic convention: dropped');
@@ -152,11 +160,12 @@ export async function startBrokerClient(deps: BrokerClientDeps): Promise<BrokerC
     guards.clear();
     held.clear();
     if (!connack.sessionPresent) {
-      client.subscribe(filter, { qos: 1 }, (error) => {
-        if (error) log.error({ err: error }, `could not subscribe to ${filter}`);
+      client.subscribe(filter, { qos: 1 }, (error, grants) => {
+        if (error || grants?.some((g) => g.qos > 2)) log.error({ err: error }, `could not subscribe to ${filter} (may the ingest's account subscribe to it?)`);
         else log.info(`subscribed to ${filter}`);
       });
     }
+    deps.onConnect?.();
   });
   client.on('error', (error) => log.warn({ err: error.message }, 'broker connection error'));
   client.on('offline', () => log.warn('broker offline; reconnecting'));

@@ -31,6 +31,10 @@ export interface MqttConfig {
   authHookHost: string;
   /** Username an external broker should treat as the ingest's own (superuser) account. */
   serviceUsername: string | undefined;
+  /** Client mode: keep Mosquitto's dynamic-security accounts in step with the registry. */
+  dynamicSecurity: boolean;
+  /** Master keys (base64, current first): to open the passwords handed to the broker (dynamic security). */
+  masterKeys: string[];
   logLevel: string;
 }
 
@@ -55,6 +59,8 @@ const schema = z.object({
   MQTT_AUTH_HOOK_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   MQTT_AUTH_HOOK_HOST: z.string().default('127.0.0.1'),
   MQTT_SERVICE_USERNAME: z.string().min(1).optional(),
+  MQTT_DYNAMIC_SECURITY: z.enum(['on', 'off', 'true', 'false', '1', '0']).default('off'),
+  MASTER_KEYS: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -63,6 +69,10 @@ export function parseMqttConfig(env: Record<string, string | undefined>): MqttCo
   const result = schema.safeParse(input);
   if (!result.success) throw new Error(`MQTT configuration is invalid:\n${z.prettifyError(result.error)}`);
   const e = result.data;
+  const dynamicSecurity = ['on', 'true', '1'].includes(e.MQTT_DYNAMIC_SECURITY);
+  const masterKeys = (e.MASTER_KEYS ?? '').split(',').map((k) => k.trim()).filter(Boolean);
+  if (dynamicSecurity && !e.MQTT_URL) throw new Error('MQTT configuration is invalid:\nMQTT_DYNAMIC_SECURITY=on keeps an external Mosquitto\'s accounts: set MQTT_URL to that broker (the embedded broker checks the registry itself)');
+  if (dynamicSecurity && masterKeys.length === 0) throw new Error('MQTT configuration is invalid:\nMQTT_DYNAMIC_SECURITY=on needs MASTER_KEYS (the same as the other apps\'; `pnpm start` sets it) to open the passwords it hands to the broker');
   const brokerUser = e.MQTT_URL ? decodeURIComponent(new URL(e.MQTT_URL).username) || undefined : undefined;
   return {
     appDatabaseUrl: e.DATABASE_APP_URL,
@@ -83,6 +93,8 @@ export function parseMqttConfig(env: Record<string, string | undefined>): MqttCo
     authHookPort: e.MQTT_AUTH_HOOK_PORT,
     authHookHost: e.MQTT_AUTH_HOOK_HOST,
     serviceUsername: e.MQTT_SERVICE_USERNAME ?? brokerUser,
+    dynamicSecurity,
+    masterKeys,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -4,6 +4,8 @@ import { AppError } from '../errors.ts';
 import type { Actor } from '../tenants/actor.ts';
 import { writeAudit } from '../tenants/audit.ts';
 import { assertDeviceAllowed } from '../plans/limits.ts';
+import type { Keyring } from '../connections/keyring.ts';
+import { stashBrokerSecret } from './broker-secret.ts';
 import { generateDevicePassword, hashDevicePassword } from './credentials.ts';
 import { deviceSelect, toDeviceDto, type DeviceCredentials, type DeviceDto } from './device-dto.ts';
 import { downTopic, upTopic } from './topics.ts';
@@ -33,7 +35,7 @@ export function normaliseTags(tags: string[] | undefined): string[] {
  */
 export async function insertDevice(
   db: TenantDb,
-  params: CreateDeviceParams & { tenantId: string; actorUserId: string | null; via: 'portal' | 'provisioning_key'; keyId?: string },
+  params: CreateDeviceParams & { tenantId: string; actorUserId: string | null; via: 'portal' | 'provisioning_key'; keyId?: string; keyring: Keyring },
 ): Promise<CreatedDevice> {
   await assertDeviceAllowed(db, params.tenantId);
   const taken = await db.device.findFirst({ where: { tenantId: params.tenantId, name: params.name }, select: { id: true } });
@@ -53,6 +55,7 @@ export async function insertDevice(
     },
     select: deviceSelect,
   });
+  await stashBrokerSecret(db, { tenantId: params.tenantId, deviceId: id, credentialVersion: 1, password, keyring: params.keyring });
   await writeAudit(db, { tenantId: params.tenantId, actorUserId: params.actorUserId, action: 'device.created', target: params.name, data: { deviceId: id, via: params.via, ...(params.keyId ? { keyId: params.keyId } : {}) } });
   return { device: toDeviceDto(row), credentials: credentialsOf(params.tenantId, id, password) };
 }
@@ -63,6 +66,6 @@ export function credentialsOf(tenantId: string, deviceId: string, password: stri
 }
 
 /** Registers a device; its MQTT password is returned here once and only its scrypt hash is kept. */
-export async function createDevice(db: TenantDb, actor: Actor, params: CreateDeviceParams): Promise<CreatedDevice> {
+export async function createDevice(db: TenantDb, actor: Actor, params: CreateDeviceParams & { keyring: Keyring }): Promise<CreatedDevice> {
   return insertDevice(db, { ...params, tenantId: actor.tenantId, actorUserId: actor.userId, via: 'portal' });
 }

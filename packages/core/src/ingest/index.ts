@@ -5,3 +5,4 @@ export * from './authenticate-device.ts';
 export * from './find-provisioning-key.ts';
 export * from './claim-device-commands.ts';
 export * from './list-device-quotas.ts';
+export * from './broker-secrets.ts';

@@ -36,7 +36,7 @@ export const devicesRouter = router({
   create: tenantProcedure
     .input(z.strictObject({ name, type: type.optional(), tags: tags.optional(), payloadFormat: payloadFormat.optional() }))
     .mutation(async ({ ctx, input }) => {
-      const created = await createDevice(ctx.db, ctx.actor, input);
+      const created = await createDevice(ctx.db, ctx.actor, { ...input, keyring: ctx.services.keyring });
       return { device: created.device, credentials: withBroker(created.credentials, ctx.services.config.mqttPublicUrl) };
     }),
   update: tenantProcedure
@@ -46,7 +46,7 @@ export const devicesRouter = router({
   delete: tenantProcedure.input(z.strictObject({ deviceId: uuid })).mutation(({ ctx, input }) => deleteDevice(ctx.db, ctx.actor, input)),
   rotateCredentials: tenantProcedure
     .input(z.strictObject({ deviceId: uuid }))
-    .mutation(async ({ ctx, input }) => withBroker(await rotateDeviceCredentials(ctx.db, ctx.actor, input), ctx.services.config.mqttPublicUrl)),
+    .mutation(async ({ ctx, input }) => withBroker(await rotateDeviceCredentials(ctx.db, ctx.actor, { ...input, keyring: ctx.services.keyring }), ctx.services.config.mqttPublicUrl)),
   sendCommand: tenantProcedure
     .input(z.strictObject({ deviceId: uuid, channel, payload: z.json(), qos: z.union([z.literal(0), z.literal(1)]).default(1) }))
     .mutation(({ ctx, input }) => sendDeviceCommand(ctx.db, ctx.actor, input)),
