@@ -3,9 +3,11 @@
 // backlog; a flow that asks for ordering runs its events one after another in arrival order; over the
 // monthly quota, runs wait as quota_exceeded (owners mailed once) and start when the plan grows.
 import pg from 'pg';
+import pino from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { changeTenantPlan, recordEvent } from '@conflux/core';
 import type { RunningWorker } from '../../apps/worker/src/worker.ts';
+import { startDispatcher } from '../../apps/worker/src/dispatcher.ts';
 import type { Services } from '../../apps/portal/src/server/services.ts';
 import { testServices } from '../../apps/portal/src/server/testing.ts';
 import { createTestDatabase, type TestDatabase } from '../support/database.ts';
@@ -168,5 +170,29 @@ describe('monthly quota', () => {
     const { released } = await changeTenantPlan(db.system.db, { tenantId: tenant.tenantId, planId: 'pro' });
     expect(released).toBe(3);
     await waitFor(async () => (await statusCounts(tenant.tenantId)).succeeded === 6, { timeoutMs: 20_000, what: 'the released runs to succeed' });
+  });
+});
+
+describe('the dispatcher’s notification connection', () => {
+  it('listens again when its connection drops: new runs start without waiting for the poll', async () => {
+    const { tenant, flow } = await tenantWithFlow('Relisten');
+    const pool = new pg.Pool({ connectionString: db.systemUrl, max: 4 });
+    const claimed: string[] = [];
+    // The poll is ten minutes away: only a notification can start these runs in time.
+    const dispatcher = await startDispatcher({ pool, concurrency: 4, execute: async (run) => void claimed.push(run.runId), log: pino({ level: 'silent' }), pollMs: 600_000 });
+    try {
+      const [first] = await queueEvents(tenant, flow, 1, 'relisten');
+      await waitFor(() => claimed.includes(first!), { timeoutMs: 5_000, what: 'the first run, through the notification' });
+
+      const { rowCount } = await owner.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = 'LISTEN conflux_runs' AND usename = 'conflux_system' AND datname = current_database()`);
+      expect(rowCount).toBe(1);
+      await waitFor(async () => (await owner.query(`SELECT 1 FROM pg_stat_activity WHERE query = 'LISTEN conflux_runs' AND datname = current_database()`)).rowCount === 1, { timeoutMs: 5_000, what: 'a new LISTEN connection' });
+
+      const [second] = await queueEvents(tenant, flow, 1, 'relisten');
+      await waitFor(() => claimed.includes(second!), { timeoutMs: 5_000, what: 'the second run, after the connection dropped' });
+    } finally {
+      await dispatcher.stop();
+      await pool.end();
+    }
   });
 });

@@ -56,9 +56,39 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
   let claiming = false;
   let again = false;
 
-  const listener = await pool.connect();
-  listener.on('notification', () => wake());
-  await listener.query('LISTEN conflux_runs');
+  // The LISTEN connection: when it drops, runs are still found by the poll, and it is opened again (with a
+  // claim round, for what was notified meanwhile).
+  let listener: pg.PoolClient | null = null;
+  let relisten: NodeJS.Timeout | null = null;
+  const listenAgain = () => {
+    if (stopping || relisten) return;
+    relisten = setTimeout(() => {
+      relisten = null;
+      listen().then(wake, (error: unknown) => {
+        log.warn({ err: (error as Error).message }, 'could not listen for run notifications; retrying in 1 s');
+        listenAgain();
+      });
+    }, 1000);
+  };
+  const listen = async (): Promise<void> => {
+    const client = await pool.connect();
+    client.on('notification', () => wake());
+    client.on('error', (error) => {
+      if (listener !== client) return;
+      listener = null;
+      client.release(error);
+      if (!stopping) log.warn({ err: error.message }, 'the run notification connection dropped; listening again in 1 s');
+      listenAgain();
+    });
+    try {
+      await client.query('LISTEN conflux_runs');
+    } catch (error) {
+      client.release(error as Error);
+      throw error;
+    }
+    listener = client;
+  };
+  await listen();
 
   // A claim need not wait for its commit to reach the disk: executing the run commits durably right after,
   // and a claim lost in a server crash is only a run queued again. One round trip, no parameters to bind
@@ -153,8 +183,11 @@ export async function startDispatcher(options: DispatcherOptions): Promise<Dispa
       clearInterval(timer);
       // Runs in flight finish (each attempt is bounded by its timeout); nothing new is claimed.
       await Promise.allSettled([...running.values()]);
-      await listener.query('UNLISTEN conflux_runs').catch(() => undefined);
-      listener.release();
+      if (relisten) clearTimeout(relisten);
+      const last = listener;
+      listener = null;
+      await last?.query('UNLISTEN conflux_runs').catch(() => undefined);
+      last?.release();
     },
   };
 }
