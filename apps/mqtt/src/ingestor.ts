@@ -1,7 +1,7 @@
 /**
  * The ingestion pipeline shared by both modes (embedded broker, external broker): validate each message,
- * queue it per tenant, write micro-batches (one multi-row INSERT per tenant batch, with the events, runs and
- * jobs of the flows it starts, in the same transaction) and only then settle it — the broker acknowledges a
+ * queue it per tenant, write micro-batches (one statement per tenant batch, with the events and runs of the
+ * flows it starts, in the same transaction) and only then settle it — the broker acknowledges a
  * QoS 1 message when its promise resolves, so an acknowledged message is a stored message.
  *
  * Fairness: every tenant has its own queue and token bucket (messages/s from its device quota, else the
@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import type { TenantGate } from '@conflux/db';
 import type { DeviceMessageEvent } from '@conflux/connector-sdk';
-import { deviceEventJson, listDeviceFlows, recordDeviceActivity, storeDeviceMessages, type ConnectorCatalog, type DeviceFlow, type DeviceMessageInput } from '@conflux/core';
+import { listDeviceFlows, recordDeviceActivity, storeDeviceMessages, type ConnectorCatalog, type DeviceFlow, type DeviceMessageInput } from '@conflux/core';
 import type { DeviceIdentity } from '@conflux/core/ingest';
 import { MalformedMessage, payloadDigest, validatePayload, type ValidPayload } from './validate.ts';
 
@@ -389,7 +389,8 @@ export class Ingestor {
         flows: [],
       };
       if (flows.length) {
-        const base = {
+        // What the matchers see; the event row's payload is built by storeDeviceMessages from the stored message.
+        const event: DeviceMessageEvent = {
           deviceId: identity.deviceId,
           deviceName: identity.name,
           deviceType: identity.type,
@@ -398,10 +399,6 @@ export class Ingestor {
           channel: message.channel,
           payloadFormat: identity.payloadFormat,
           qos: message.qos,
-          receivedAt: message.receivedAt,
-        };
-        const event: DeviceMessageEvent = {
-          ...base,
           receivedAt: message.receivedAt.toISOString(),
           payload: payload.kind === 'json' ? payload.value : payload.bytes.toString('base64'),
           messageId: '',
@@ -413,7 +410,6 @@ export class Ingestor {
             this.deps.log.warn({ err: error, flowId: flow.flowId }, 'device trigger matcher failed');
           }
         }
-        if (input.flows.length) input.eventJson = deviceEventJson(base, payload.kind === 'json' ? payload.text : JSON.stringify(payload.bytes.toString('base64')));
       }
       return input;
     });

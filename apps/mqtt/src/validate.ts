@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { isUtf8 } from 'node:buffer';
 
 /** Deepest JSON nesting stored (PostgreSQL's jsonb parser, and every consumer after it, recurse). */
@@ -66,5 +66,6 @@ export function validatePayload(payload: Buffer, format: 'json' | 'raw', maxByte
 
 /** A 64-bit digest of the bytes (decimal string, fits a bigint column), to recognise retransmissions. */
 export function payloadDigest(payload: Buffer): string {
-  return createHash('sha256').update(payload).digest().readBigInt64BE(0).toString();
+  // The one-shot hash: no Hash object per message (this runs for every QoS 1 message).
+  return hash('sha256', payload, 'buffer').readBigInt64BE(0).toString();
 }
