@@ -280,7 +280,7 @@ async function main() {
       const perSecond = load.ackedInWindow / load.seconds;
       const eventRate = perSecond * (events / Math.max(1, load.acked));
       phases[phase] = {
-        what: phase === 'storage' ? 'every message stored; no flow matches' : phase === 'alerts10' ? 'every message stored; 1 in 10 (the alert channel) starts a flow run' : 'every message stored and starts a flow run (event + run + job each)',
+        what: phase === 'storage' ? 'every message stored; no flow matches' : phase === 'alerts10' ? 'every message stored; 1 in 10 (the alert channel) starts a flow run' : 'every message stored and starts a flow run (an event and a run each)',
         storedPerSecond: round(perSecond),
         ratioToBrokerOnly: round(perSecond / Math.max(1, ceilingDeliveredPerSecond), 3),
         eventsPerSecond: round(eventRate),
