@@ -58,6 +58,7 @@ import { createRunExecutor } from './lib/run-deps.ts';
 import { timeStatements, type TimedStatement } from './lib/sql-timer.ts';
 import { jainIndex, round, sleep, summarize } from './lib/stats.ts';
 import { BENCH_MASTER_KEY, createTenantWithFlow, flowDefinition } from './lib/tenant.ts';
+import { cleanUpAndExit, cleanupsOnInterrupt } from './lib/cleanups.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const env = process.env;
@@ -131,13 +132,8 @@ interface System {
   stop(): Promise<void>;
 }
 
-const cleanups: (() => Promise<unknown>)[] = [];
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    say(`${signal}: cleaning up`);
-    void Promise.allSettled(cleanups.reverse().map((c) => c())).then(() => process.exit(130));
-  });
-}
+/** What to undo if the run is interrupted (Ctrl-C): apps, servers, the database. */
+const cleanups = cleanupsOnInterrupt(say);
 
 async function main() {
   const started = Date.now();
@@ -901,6 +897,6 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    void Promise.allSettled(cleanups.reverse().map((c) => c())).then(() => process.exit(1));
+    cleanUpAndExit(cleanups, 1);
   },
 );

@@ -34,6 +34,7 @@ import { machine, parentOf, treeCpuSeconds } from './lib/procstat.ts';
 import { startReceiver } from './lib/receiver.ts';
 import { counterDelta, pgCounters, round, sleep, summarize, type PgCounters } from './lib/stats.ts';
 import { BENCH_MASTER_KEY, setUpTenant, type BenchHook } from './lib/tenant.ts';
+import { cleanUpAndExit, cleanupsOnInterrupt } from './lib/cleanups.ts';
 
 const env = process.env;
 const num = (name: string, fallback: number) => (env[name] ? Number(env[name]) : fallback);
@@ -72,13 +73,7 @@ interface Snapshot {
 }
 
 /** What to undo if the run is interrupted (Ctrl-C): apps, servers, the database. */
-const cleanups: (() => Promise<unknown>)[] = [];
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    say(`${signal}: cleaning up`);
-    void Promise.allSettled(cleanups.reverse().map((c) => c())).then(() => process.exit(130));
-  });
-}
+const cleanups = cleanupsOnInterrupt(say);
 
 async function main() {
   const started = Date.now();
@@ -480,6 +475,6 @@ main().then(
   () => process.exit(0),
   (error: unknown) => {
     process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-    process.exit(1);
+    cleanUpAndExit(cleanups, 1);
   },
 );

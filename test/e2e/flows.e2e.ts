@@ -159,6 +159,8 @@ describe('flows in the browser', () => {
       .poll(
         async () => {
           await owner.reload();
+          // The list loads after the page: on a busy machine that takes longer than the poll's interval.
+          await owner.getByTestId('run-row').first().waitFor({ timeout: 10_000 }).catch(() => undefined);
           return owner.getByTestId('run-row').filter({ hasText: 'Succeeded' }).count();
         },
         { timeout: 60_000, interval: 1000 },

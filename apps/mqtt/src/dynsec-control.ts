@@ -49,11 +49,6 @@ export class DynsecControl {
     );
   }
 
-  /** Whether a message is an answer of the plugin (the broker client hands it here instead of ingesting it). */
-  static isControlTopic(topic: string): boolean {
-    return topic.startsWith('$CONTROL/');
-  }
-
   /** Takes an answer message; answers to other processes' commands (they share the topic) are ignored. */
   receive(topic: string, payload: Buffer): void {
     if (topic !== RESPONSE_TOPIC) return;

@@ -104,7 +104,7 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
         evaluate: deps.evaluate,
         actionContext: async (step, connector) => {
           const connectionId = step.connectionId ?? null;
-          const { auth, connection } = await connectionCredentials(gate, {
+          const { auth, connection, fetch } = await connectionCredentials(gate, {
             tenantId,
             connectionId,
             connector,
@@ -115,7 +115,7 @@ export async function executeRun(job: { tenantId: string; runId: string }, deps:
           return {
             auth,
             connection,
-            fetch: deps.fetchFor({ hosts: connector.egress.hosts, connectionKey: connectionId ?? `${tenantId}:${connector.id}` }),
+            fetch,
             ...(deps.resolveHost ? { resolveHost: deps.resolveHost } : {}),
             store: connectionId
               ? {

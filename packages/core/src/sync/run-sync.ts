@@ -146,7 +146,7 @@ async function pollContextBase(
   params: { tenantId: string; connectionId: string | null; connector: NonNullable<ReturnType<ConnectorCatalog['get']>> },
 ): Promise<PollBase> {
   const { connector, connectionId, tenantId } = params;
-  const { auth, connection } = await connectionCredentials(deps.gate, {
+  const { auth, connection, fetch } = await connectionCredentials(deps.gate, {
     tenantId,
     connectionId,
     connector,
@@ -157,7 +157,7 @@ async function pollContextBase(
   return {
     auth,
     connection,
-    fetch: deps.fetchFor({ hosts: connector.egress.hosts, connectionKey: connectionId ?? `${tenantId}:${connector.id}` }),
+    fetch,
     resolveHost: deps.resolveHost,
     evaluate: deps.evaluate,
     log: deps.log,

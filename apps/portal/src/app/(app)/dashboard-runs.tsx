@@ -9,12 +9,12 @@ import { formatDateTime, timeAgo } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { RunChart } from '@/components/dashboard/run-chart';
 import { Badge } from '@/components/ui/badge';
-import { Button, buttonClasses } from '@/components/ui/button';
+import { buttonClasses } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { UsageMeter, formatCount } from '@/components/usage/usage-meter';
+import { LoadError } from '@/components/load-error';
 
 const PERIODS = [7, 14, 30, 90] as const;
 
@@ -64,17 +64,7 @@ export function DashboardRuns({ hasPublishedFlow }: { hasPublishedFlow: boolean 
         />
         {stats.error && !data ? (
           <CardBody>
-            <Notice
-              tone="error"
-              title="Run statistics could not be loaded"
-              action={
-                <Button size="sm" variant="secondary" onClick={() => void stats.refetch()} loading={stats.isFetching}>
-                  Try again
-                </Button>
-              }
-            >
-              {errorMessage(stats.error)}
-            </Notice>
+            <LoadError title="Run statistics could not be loaded" query={stats} />
           </CardBody>
         ) : !data ? (
           <CardBody className="space-y-4" aria-busy="true" aria-label="Loading run statistics">

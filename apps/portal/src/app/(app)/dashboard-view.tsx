@@ -5,7 +5,6 @@ import { useQuery } from '@tanstack/react-query';
 import { Activity, ArrowRight, Check, Mail, Users } from 'lucide-react';
 import { describeActivity } from '@/lib/activity';
 import { cn } from '@/lib/cn';
-import { errorMessage } from '@/lib/errors';
 import { formatDateTime, timeAgo } from '@/lib/format';
 import { canManage } from '@/lib/roles';
 import { useTRPC } from '@/lib/trpc';
@@ -13,12 +12,11 @@ import { useMe } from '@/lib/use-me';
 import { PageHeader } from '@/components/shell/page-header';
 import { Avatar } from '@/components/ui/avatar';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { DashboardRuns, PlanUsage } from './dashboard-runs';
+import { LoadError } from '@/components/load-error';
 
 export function DashboardView() {
   const trpc = useTRPC();
@@ -35,17 +33,7 @@ export function DashboardView() {
       <PageHeader title={`Welcome, ${firstName}`} description={<>Here is where things stand in {tenantName}.</>} />
 
       {dashboard.error ? (
-        <Notice
-          tone="error"
-          title="The dashboard could not be loaded"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void dashboard.refetch()} loading={dashboard.isFetching}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(dashboard.error)}
-        </Notice>
+        <LoadError title="The dashboard could not be loaded" query={dashboard} />
       ) : (
         <div className="grid gap-6 lg:grid-cols-3">
           <div className="min-w-0 space-y-6 lg:col-span-2">

@@ -20,6 +20,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { ConnectorIcon } from './connector-icon';
 import { ImportFlowDialog } from './import-dialog';
 import { useDebounced } from './mapping-editor';
+import { LoadError } from '@/components/load-error';
 
 /** /flows: the workspace's flows with their state, search, "New flow" and import. */
 export function FlowsList() {
@@ -68,17 +69,7 @@ export function FlowsList() {
       </div>
 
       {flows.error ? (
-        <Notice
-          tone="error"
-          title="Your flows could not be loaded"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void flows.refetch()} loading={flows.isFetching}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(flows.error)}
-        </Notice>
+        <LoadError title="Your flows could not be loaded" query={flows} />
       ) : (
         <Card>
           {flows.isPending ? (

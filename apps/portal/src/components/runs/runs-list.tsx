@@ -13,12 +13,12 @@ import { Card } from '@/components/ui/card';
 import { ConfirmDialog } from '@/components/ui/dialog';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
-import { Notice } from '@/components/ui/notice';
 import { Select } from '@/components/ui/select';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useToast } from '@/components/ui/toast';
 import { ACTIVE_STATUSES, RUN_STATUSES, StatusBadge, formatDuration, statusExplanation, statusLabel } from './run-status';
 import { RANGES, toSearch, validDate, type RunFilters } from './run-filters';
+import { LoadError } from '@/components/load-error';
 
 /** /runs: every run of the workspace, filtered, newest first, a page at a time; bulk replay of the failed ones. */
 export function RunsList({ initial }: { initial: RunFilters }) {
@@ -206,17 +206,7 @@ export function RunsList({ initial }: { initial: RunFilters }) {
       </section>
 
       {runs.error ? (
-        <Notice
-          tone="error"
-          title="Runs could not be loaded"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void runs.refetch()} loading={runs.isFetching}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(runs.error)}
-        </Notice>
+        <LoadError title="Runs could not be loaded" query={runs} />
       ) : (
         <Card className="overflow-hidden">
           {runs.isPending ? (

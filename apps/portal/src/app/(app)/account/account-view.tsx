@@ -16,6 +16,7 @@ import { ConfirmDialog } from '@/components/ui/dialog';
 import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useToast } from '@/components/ui/toast';
+import { LoadError } from '@/components/load-error';
 
 export function AccountView() {
   const me = useMe();
@@ -108,17 +109,7 @@ function Sessions() {
       ) : null}
       {sessions.error ? (
         <div className="px-5 py-4">
-          <Notice
-            tone="error"
-            title="Sessions could not be loaded"
-            action={
-              <Button size="sm" variant="secondary" onClick={() => void sessions.refetch()} loading={sessions.isFetching}>
-                Try again
-              </Button>
-            }
-          >
-            {errorMessage(sessions.error)}
-          </Notice>
+          <LoadError title="Sessions could not be loaded" query={sessions} />
         </div>
       ) : !list ? (
         <div className="space-y-4 px-5 py-4" aria-busy="true" aria-label="Loading sessions">

@@ -4,7 +4,6 @@ import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { Blocks, Search, X } from 'lucide-react';
 import { cn } from '@/lib/cn';
-import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { PageHeader } from '@/components/shell/page-header';
 import { categoryLabel, plural } from '@/components/connectors/labels';
@@ -14,8 +13,8 @@ import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
 import { Input } from '@/components/ui/input';
-import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
+import { LoadError } from '@/components/load-error';
 
 /** Every installed connector, searchable and filterable by category (all in the browser: the list is short). */
 export function CatalogView() {
@@ -43,17 +42,7 @@ export function CatalogView() {
       <PageHeader title="Catalogue" description="The systems Conflux can talk to. Connect one, then use its actions and triggers in your flows." />
 
       {catalog.error ? (
-        <Notice
-          tone="error"
-          title="The catalogue could not be loaded"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void catalog.refetch()} loading={catalog.isFetching}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(catalog.error)}
-        </Notice>
+        <LoadError title="The catalogue could not be loaded" query={catalog} />
       ) : (
         <div className="space-y-5">
           <div className="space-y-3">

@@ -4,7 +4,6 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useQuery } from '@tanstack/react-query';
 import { Blocks, KeyRound, Plus, RefreshCw } from 'lucide-react';
-import { errorMessage } from '@/lib/errors';
 import { formatDate, formatDateTime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { PageHeader } from '@/components/shell/page-header';
@@ -17,6 +16,7 @@ import { EmptyState } from '@/components/ui/empty-state';
 import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { oauthOutcomeNotice } from './oauth-outcome';
+import { LoadError } from '@/components/load-error';
 
 /** The workspace's connections with their health, and the way to add one. */
 export function ConnectionsView({ oauth, detail }: { oauth: string | null; detail: string | null }) {
@@ -53,17 +53,7 @@ export function ConnectionsView({ oauth, detail }: { oauth: string | null; detai
         </Notice>
       ) : null}
       {connections.error ? (
-        <Notice
-          tone="error"
-          title="Connections could not be loaded"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void connections.refetch()} loading={connections.isFetching}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(connections.error)}
-        </Notice>
+        <LoadError title="Connections could not be loaded" query={connections} />
       ) : !list ? (
         <Card aria-busy="true" aria-label="Loading connections">
           <div className="space-y-4 px-5 py-5">

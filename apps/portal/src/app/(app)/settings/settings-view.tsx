@@ -13,9 +13,9 @@ import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardFooter, CardHeader } from '@/components/ui/card';
 import { Field } from '@/components/ui/field';
 import { Input } from '@/components/ui/input';
-import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { useToast } from '@/components/ui/toast';
+import { LoadError } from '@/components/load-error';
 
 export function SettingsView() {
   const trpc = useTRPC();
@@ -25,17 +25,7 @@ export function SettingsView() {
     <>
       <PageHeader title="Settings" description="How this workspace is named and who you are in it." />
       {tenant.error ? (
-        <Notice
-          tone="error"
-          title="Settings could not be loaded"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void tenant.refetch()} loading={tenant.isFetching}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(tenant.error)}
-        </Notice>
+        <LoadError title="Settings could not be loaded" query={tenant} />
       ) : !tenant.data ? (
         <Card aria-busy="true" aria-label="Loading settings">
           <CardBody className="space-y-3">

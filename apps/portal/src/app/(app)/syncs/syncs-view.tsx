@@ -3,18 +3,16 @@ import { useState } from 'react';
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { RefreshCw } from 'lucide-react';
-import { errorMessage } from '@/lib/errors';
 import { formatDateTime, timeAgo } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import { PageHeader } from '@/components/shell/page-header';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { formatCount } from '@/components/usage/usage-meter';
 import { SyncNowButton, SyncProgress, SyncStatusBadge, syncRefetchInterval, type SyncFlow } from '@/components/syncs/sync-parts';
+import { LoadError } from '@/components/load-error';
 
 /** /syncs: every flow with a polling trigger, its latest pass and its progress, with "Sync now". */
 export function SyncsView() {
@@ -32,17 +30,7 @@ export function SyncsView() {
         description="Flows that read a system page by page and start one run for each new or changed record."
       />
       {flows.error ? (
-        <Notice
-          tone="error"
-          title="Syncs could not be loaded"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void flows.refetch()} loading={flows.isFetching}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(flows.error)}
-        </Notice>
+        <LoadError title="Syncs could not be loaded" query={flows} />
       ) : (
         <Card className="overflow-hidden">
           {flows.isPending ? (

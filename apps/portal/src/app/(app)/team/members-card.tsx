@@ -20,6 +20,7 @@ import { Skeleton } from '@/components/ui/skeleton';
 import { Spinner } from '@/components/ui/spinner';
 import { useToast } from '@/components/ui/toast';
 import { useRefreshTeam } from './use-team';
+import { LoadError } from '@/components/load-error';
 
 type Member = inferRouterOutputs<AppRouter>['team']['members'][number];
 
@@ -95,17 +96,7 @@ export function MembersCard({ actorRole, tenantName }: { actorRole: Role; tenant
       ) : null}
       {query.error ? (
         <div className="px-5 py-4">
-          <Notice
-            tone="error"
-            title="Members could not be loaded"
-            action={
-              <Button size="sm" variant="secondary" onClick={() => void query.refetch()} loading={query.isFetching}>
-                Try again
-              </Button>
-            }
-          >
-            {errorMessage(query.error)}
-          </Notice>
+          <LoadError title="Members could not be loaded" query={query} />
         </div>
       ) : !members ? (
         <div className="space-y-4 px-5 py-4" aria-busy="true" aria-label="Loading members">

@@ -6,15 +6,14 @@ import type { inferRouterOutputs } from '@trpc/server';
 import { Check } from 'lucide-react';
 import type { AppRouter } from '@/server/root';
 import { cn } from '@/lib/cn';
-import { errorMessage } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { PageHeader } from '@/components/shell/page-header';
 import { Badge } from '@/components/ui/badge';
-import { Button } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
 import { UsageMeter, formatCount, formatPrice } from '@/components/usage/usage-meter';
+import { LoadError } from '@/components/load-error';
 
 /** "1 May" — the day the monthly count starts again, which is midnight UTC. */
 function monthTurn(date: Date): string {
@@ -47,17 +46,7 @@ export function UsageView() {
     <>
       <PageHeader title="Usage" description="Your plan, how much of it this month has used, and what the other plans include." />
       {usage.error ? (
-        <Notice
-          tone="error"
-          title="Usage could not be loaded"
-          action={
-            <Button size="sm" variant="secondary" onClick={() => void usage.refetch()} loading={usage.isFetching}>
-              Try again
-            </Button>
-          }
-        >
-          {errorMessage(usage.error)}
-        </Notice>
+        <LoadError title="Usage could not be loaded" query={usage} />
       ) : !usage.data ? (
         <div className="space-y-6" aria-busy="true" aria-label="Loading usage">
           <Skeleton className="h-48 w-full rounded-xl" />

@@ -2,17 +2,17 @@
 import Link from 'next/link';
 import { useQuery } from '@tanstack/react-query';
 import { ArrowLeft, ArrowRight, Blocks, Globe, KeyRound, Plus, Workflow, Zap } from 'lucide-react';
-import { appCodeOf, errorMessage } from '@/lib/errors';
+import { appCodeOf } from '@/lib/errors';
 import { useTRPC } from '@/lib/trpc';
 import { authKindLabel, categoryLabel, needsConnection, plural, triggerTypeLabel } from '@/components/connectors/labels';
 import { ConnectorIcon } from '@/components/connectors/connector-icon';
 import { PropsSummary } from '@/components/connectors/props-summary';
 import { Badge } from '@/components/ui/badge';
-import { Button, buttonClasses } from '@/components/ui/button';
+import { buttonClasses } from '@/components/ui/button';
 import { Card, CardBody, CardHeader } from '@/components/ui/card';
 import { EmptyState } from '@/components/ui/empty-state';
-import { Notice } from '@/components/ui/notice';
 import { Skeleton } from '@/components/ui/skeleton';
+import { LoadError } from '@/components/load-error';
 
 function BackLink() {
   return (
@@ -48,17 +48,7 @@ export function ConnectorView({ connectorId }: { connectorId: string }) {
             />
           </Card>
         ) : (
-          <Notice
-            tone="error"
-            title="This connector could not be loaded"
-            action={
-              <Button size="sm" variant="secondary" onClick={() => void manifest.refetch()} loading={manifest.isFetching}>
-                Try again
-              </Button>
-            }
-          >
-            {errorMessage(manifest.error)}
-          </Notice>
+          <LoadError title="This connector could not be loaded" query={manifest} />
         )}
       </div>
     );
